@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from setuptools import find_namespace_packages, setup
+
+setup(
+    name="ckanext-lutsk",
+    version="0.1.0",
+    description="Open data portal of Lutsk City Council: passport schema, executive bodies, "
+    "update deadlines and sync with data.gov.ua",
+    long_description=Path("README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    license="AGPL-3.0-or-later",
+    python_requires=">=3.10",
+    packages=find_namespace_packages(include=["ckanext", "ckanext.*"]),
+    namespace_packages=["ckanext"],
+    include_package_data=True,
+    package_data={
+        "ckanext.lutsk": [
+            "config_declaration.yaml",
+            "schemas/*.yaml",
+            "data/*",
+            "templates/**/*",
+            "assets/**/*",
+            "i18n/*/LC_MESSAGES/*",
+        ]
+    },
+    install_requires=[
+        # CKAN itself is installed with its extras (see requirements-dev.txt):
+        # its wheel declares its dependencies only there.
+        "ckanext-scheming>=3.1,<3.2",
+        "ckanext-dcat>=2.4,<2.5",
+        "ckanext-harvest>=1.6,<1.7",
+        "ckanapi>=4.11",
+        "holidays>=0.60",
+        "PyYAML",
+        "python-dateutil",
+    ],
+    entry_points={
+        "ckan.plugins": [
+            "lutsk = ckanext.lutsk.plugin:LutskPlugin",
+        ],
+        "babel.extractors": [
+            "ckan = ckan.lib.extract:extract_ckan",
+        ],
+    },
+    message_extractors={
+        "ckanext": [
+            ("**.py", "python", None),
+            ("**.js", "javascript", None),
+            ("**/templates/**.html", "ckan", None),
+        ],
+    },
+)
