@@ -12,7 +12,7 @@ setup(
     long_description=Path("README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="AGPL-3.0-or-later",
-    python_requires=">=3.10",
+    python_requires=">=3.11",
     packages=find_namespace_packages(include=["ckanext", "ckanext.*"]),
     namespace_packages=["ckanext"],
     include_package_data=True,

@@ -95,6 +95,7 @@ start() {
         all_cores_up && { say "running on $base"; return; }
         die "Solr runs (pid $(cat "$pidfile")) but cores do not answer; run 'solr/solr.sh stop' and retry (log: $log)"
     fi
+    if all_cores_up; then say "reusing the Solr already serving every core on $base"; return; fi
     if port_open; then
         die "port $port on 127.0.0.1 is taken by another program; stop it (e.g. 'ss -ltnp | grep :$port') and retry."
     fi

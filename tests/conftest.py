@@ -35,3 +35,14 @@ def clean_db(reset_db, migrate_db_for):
 def reset_db_once(reset_db, migrate_db_for):
     reset_db()
     _migrate(migrate_db_for)
+
+
+@pytest.fixture(scope="session")
+def peer():
+    """The data.gov.ua stand-in: a real second CKAN on 127.0.0.1:5011 (its own database,
+    Solr core and Redis db), started once per test session."""
+    from tests.peer import server
+
+    running = server.start()
+    yield running
+    server.stop(running)
