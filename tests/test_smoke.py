@@ -8,6 +8,8 @@ from ckan import plugins
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
+from tests.lutsk_factories import body_org, dataset, passport
+
 
 @pytest.mark.usefixtures("with_plugins")
 def test_plugins_load():
@@ -19,16 +21,15 @@ def test_plugins_load():
 class TestDatasetThroughApi:
     def test_create_is_indexed_and_shown(self, app):
         user = factories.SysadminWithToken()
-        org = factories.Organization()
+        org = body_org("finance-budget")
         headers = {"Authorization": user["token"]}
         resp = app.post(
             "/api/3/action/package_create",
-            json={
-                "name": "smoke-budget",
-                "title": "Бюджет Луцької міської територіальної громади",
-                "owner_org": org["id"],
-                "notes": "Smoke test dataset",
-            },
+            json=passport(
+                name="smoke-budget",
+                title="Бюджет Луцької міської територіальної громади",
+                owner_org=org["id"],
+            ),
             headers=headers,
         )
         assert resp.status_code == 200, resp.body
@@ -43,13 +44,13 @@ class TestDatasetThroughApi:
         assert shown["organization"]["name"] == org["name"]
 
     def test_dataset_page_lists_the_dataset(self, app):
-        factories.Dataset(name="smoke-listed", title="Smoke listed", owner_org=factories.Organization()["id"])
+        dataset(name="smoke-listed", title="Smoke listed", owner_org=body_org()["id"])
         resp = app.get("/dataset/")
         assert resp.status_code == 200
         assert "smoke-listed" in resp.body
 
     def test_dcat_catalog_answers_in_turtle(self, app):
-        factories.Dataset(name="smoke-dcat", title="Smoke DCAT", owner_org=factories.Organization()["id"])
+        dataset(name="smoke-dcat", title="Smoke DCAT", owner_org=body_org()["id"])
         resp = app.get("/catalog.ttl")
         assert resp.status_code == 200
         assert resp.headers["Content-Type"].startswith("text/turtle")
@@ -65,7 +66,7 @@ class TestDatasetThroughApi:
             title="data.gov.ua",
             url="http://127.0.0.1:5001/",
             source_type="ckan",
-            owner_org=factories.Organization()["id"],
+            owner_org=body_org("ict")["id"],
         )
         assert source["source_type"] == "ckan"
         listed = call_action("harvest_source_list", context={"user": sysadmin["name"]})

@@ -42,7 +42,10 @@ def start(ini: Path = TEST_INI, port: int = TEST_PORT, timeout: float = 90) -> P
     python = sys.executable
     setup = subprocess.run(
         [python, "-m", "tests.peer.setup_peer", "--ini", str(ini)],
-        cwd=ROOT, env=_clean_env(), capture_output=True, text=True,
+        cwd=ROOT,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
     )
     if setup.returncode:
         raise RuntimeError(f"peer setup failed:\n{setup.stderr[-3000:]}")
@@ -50,9 +53,23 @@ def start(ini: Path = TEST_INI, port: int = TEST_PORT, timeout: float = 90) -> P
     log_dir.mkdir(parents=True, exist_ok=True)
     log = open(log_dir / f"peer-{port}.log", "ab")  # noqa: SIM115 - lives as long as the process
     proc = subprocess.Popen(
-        [str(Path(python).with_name("ckan")), "-c", str(ini), "run", "-H", "127.0.0.1", "-p", str(port),
-         "--disable-reloader", "-t"],
-        cwd=ROOT, env=_clean_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            str(Path(python).with_name("ckan")),
+            "-c",
+            str(ini),
+            "run",
+            "-H",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "--disable-reloader",
+            "-t",
+        ],
+        cwd=ROOT,
+        env=_clean_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
@@ -70,8 +87,14 @@ def start(ini: Path = TEST_INI, port: int = TEST_PORT, timeout: float = 90) -> P
         raise RuntimeError(f"the peer CKAN did not answer on {url} within {timeout} s, see {log.name}")
     site_id = "datagovua_peer_test" if ini == TEST_INI else "datagovua_peer"
     creds = json.loads((ROOT / "var" / "peer" / site_id / "credentials.json").read_text())
-    return Peer(url=url, admin=creds["admin"], city_user=creds["city_user"], city_token=creds["city_token"],
-                organizations=creds["organizations"], process=proc)
+    return Peer(
+        url=url,
+        admin=creds["admin"],
+        city_user=creds["city_user"],
+        city_token=creds["city_token"],
+        organizations=creds["organizations"],
+        process=proc,
+    )
 
 
 def stop(peer: Peer) -> None:

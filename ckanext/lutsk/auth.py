@@ -1,0 +1,56 @@
+"""Authorization: body editors act only for their own body (CKAN organization roles do
+that); the ICT department's staff read everything, drafts included, and run reports
+without being sysadmins. Built on CKAN auth functions and permission labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import authz, model
+from ckan.lib.plugins import DefaultPermissionLabels
+
+from ckanext.lutsk import settings
+
+ICT_LABEL = "lutsk-ict"
+_default_labels = DefaultPermissionLabels()
+
+
+def is_ict_staff(user_name: str | None) -> bool:
+    """Members of the ICT department's organization, in any role."""
+    if not user_name:
+        return False
+    org = model.Group.get(settings.ict_organization())
+    if org is None or not org.is_organization:
+        return False
+    return authz.has_user_permission_for_group_or_org(org.id, user_name, "read")
+
+
+def dataset_labels(dataset_obj: model.Package) -> list[str]:
+    return [*_default_labels.get_dataset_labels(dataset_obj), ICT_LABEL]
+
+
+def user_labels(user_obj: model.User | None) -> list[str]:
+    labels = _default_labels.get_user_dataset_labels(user_obj)
+    if user_obj is not None and is_ict_staff(user_obj.name):
+        labels.append(ICT_LABEL)
+    return labels
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def package_show(next_auth, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    if is_ict_staff(context.get("user")):
+        return {"success": True}
+    return next_auth(context, data_dict)
+
+
+def lutsk_reports(context: dict[str, Any], data_dict: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Reports on all bodies: the ICT department (sysadmins pass anyway)."""
+    if is_ict_staff(context.get("user")):
+        return {"success": True}
+    return {"success": False, "msg": tk._("Only the ICT department can see reports on all bodies.")}
+
+
+def get_auth_functions() -> dict[str, Any]:
+    return {"package_show": package_show, "lutsk_reports": lutsk_reports}

@@ -1,0 +1,60 @@
+"""Template helpers (``h.lutsk_*``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.lutsk import settings
+
+
+def lutsk_lang() -> str:
+    """The short language code the registry and vocabularies use (``uk`` or ``en``)."""
+    try:
+        lang = tk.h.lang() or ""
+    except (TypeError, RuntimeError):  # outside a request
+        lang = ""
+    return "en" if lang.startswith("en") else "uk"
+
+
+@tk.chained_helper
+def scheming_language_text(next_helper, text: Any, prefer_lang: str | None = None) -> str:
+    """Schema labels are keyed ``uk``/``en``; CKAN's locale is ``uk_UA``."""
+    if prefer_lang is None and hasattr(text, "get"):
+        prefer_lang = lutsk_lang()
+    return next_helper(text, prefer_lang)
+
+
+def lutsk_vocabulary_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
+    """Choices of a schema field from the vocabulary its ``vocabulary`` key names."""
+    vocab = settings.vocabulary(field["vocabulary"])
+    only = field.get("vocabulary_filter")
+    return [{"value": t.value, "label": t.label.as_dict()} for t in vocab if not only or t.extra.get(only)]
+
+
+def lutsk_body(org_name: str | None) -> dict[str, Any] | None:
+    """The registry entry of an organization, as a plain dict (``None`` if it is not a body)."""
+    body = settings.registry().get(org_name) if org_name else None
+    return body_dict(body) if body else None
+
+
+def body_dict(body) -> dict[str, Any]:
+    return {
+        "slug": body.slug,
+        "title": body.name.as_dict(),
+        "short_title": body.short_name.as_dict() if body.short_name else body.name.as_dict(),
+        "kind": body.kind,
+        "edrpou": body.edrpou,
+        "email": body.email,
+        "active": body.active,
+    }
+
+
+def get_helpers() -> dict[str, Any]:
+    return {
+        "lutsk_lang": lutsk_lang,
+        "lutsk_vocabulary_choices": lutsk_vocabulary_choices,
+        "lutsk_body": lutsk_body,
+        "scheming_language_text": scheming_language_text,
+    }

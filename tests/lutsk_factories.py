@@ -1,0 +1,56 @@
+"""Test data: organizations that are registry bodies, and complete passports."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from ckan.tests import factories
+
+from ckanext.lutsk import settings
+
+_seq = itertools.count(1)
+
+
+def body_org(slug: str = "finance-budget", **kwargs: Any) -> dict[str, Any]:
+    """The CKAN organization of registry body ``slug`` (created as the bodies sync would)."""
+    body = settings.registry().get(slug)
+    title = body.title("uk") if body else slug
+    return factories.Organization(name=slug, title=title, **kwargs)
+
+
+def passport(**overrides: Any) -> dict[str, Any]:
+    """A complete, valid passport of resolution 835 (override any field)."""
+    n = next(_seq)
+    data = {
+        "name": f"budget-{n}",
+        "title": f"Бюджет Луцької міської територіальної громади {n}",
+        "title_en": f"Budget of the Lutsk city community {n}",
+        "notes": "Показники бюджету за кодами класифікації доходів і видатків.",
+        "notes_en": "Budget figures by revenue and expenditure codes.",
+        "purpose_of_collecting_information": "Бюджетний кодекс України, ст. 28; постанова КМУ № 835",
+        "language": "ua",
+        "update_frequency": "once a month",
+        "tag_string": "бюджет,фінанси",
+        "maintainer": "Олена Коваль",
+        "maintainer_email": "finance@lutskrada.gov.ua",
+        "license_id": "cc-by",
+        "resources": [
+            {"url": "https://lutskrada.gov.ua/opendata/budget.csv", "format": "CSV", "name": "Бюджет"}
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+def site_user() -> str:
+    from ckan.tests.helpers import call_action
+
+    return call_action("get_site_user", context={"ignore_auth": True})["name"]
+
+
+def dataset(user: str | None = None, **overrides: Any) -> dict[str, Any]:
+    """Create a dataset with a complete passport (as ``user``, default the site user)."""
+    from ckan.tests.helpers import call_action
+
+    return call_action("package_create", context={"user": user or site_user()}, **passport(**overrides))
