@@ -89,7 +89,10 @@ start() {
         if all_cores_up; then say "already running on $base"; return; fi
         # Running but a core is new: create it in place rather than restart.
         local c; for c in $cores; do
-            ping_core "$c" || curl -sf -m 30 "$base/admin/cores?action=CREATE&name=$c&instanceDir=$c" >/dev/null \
+            ping_core "$c" && continue
+            # CoreAdmin writes core.properties itself and refuses a dir that has one.
+            rm -f "$home/$c/core.properties"
+            curl -sf -m 30 "$base/admin/cores?action=CREATE&name=$c&instanceDir=$c" >/dev/null \
                 || die "could not create core $c in the running Solr (see $log)"
         done
         all_cores_up && { say "running on $base"; return; }

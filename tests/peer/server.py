@@ -33,17 +33,35 @@ class Peer:
         return ckanapi.RemoteCKAN(self.url, apikey=token or self.city_token)
 
 
-def _clean_env() -> dict[str, str]:
-    # CKAN_* variables override any ini: the peer must see only its own.
-    return {k: v for k, v in os.environ.items() if not k.startswith("CKAN")}
+def _slot() -> int:
+    """LUTSK_TEST_SLOT (set by ``bin/dev test`` for parallel runs), 0 when unset."""
+    return int(os.environ.get("LUTSK_TEST_SLOT") or 0)
 
 
-def start(ini: Path = TEST_INI, port: int = TEST_PORT, timeout: float = 90) -> Peer:
+def _peer_env() -> dict[str, str]:
+    # CKAN_* variables override any ini, and the test process may carry its own
+    # (test slots): the peer sees only its own.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CKAN")}
+    slot = _slot()
+    if slot:
+        env.update(
+            CKAN_SQLALCHEMY_URL=f"postgresql://ckan_default:ckan_default@127.0.0.1:5432/ckan_peer_test_{slot}",
+            CKAN_SOLR_URL=f"http://127.0.0.1:8983/solr/ckan_peer_test_{slot}",
+            CKAN_REDIS_URL=f"redis://127.0.0.1:6379/{3 + 2 * slot}",
+            CKAN_SITE_ID=f"datagovua_peer_test_{slot}",
+            CKAN_SITE_URL=f"http://127.0.0.1:{TEST_PORT + slot}",
+        )
+    return env
+
+
+def start(ini: Path = TEST_INI, port: int | None = None, timeout: float = 90) -> Peer:
+    port = port or TEST_PORT + _slot()
+    env = _peer_env()
     python = sys.executable
     setup = subprocess.run(
         [python, "-m", "tests.peer.setup_peer", "--ini", str(ini)],
         cwd=ROOT,
-        env=_clean_env(),
+        env=env,
         capture_output=True,
         text=True,
     )
@@ -66,7 +84,7 @@ def start(ini: Path = TEST_INI, port: int = TEST_PORT, timeout: float = 90) -> P
             "-t",
         ],
         cwd=ROOT,
-        env=_clean_env(),
+        env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -85,7 +103,7 @@ def start(ini: Path = TEST_INI, port: int = TEST_PORT, timeout: float = 90) -> P
     else:
         proc.kill()
         raise RuntimeError(f"the peer CKAN did not answer on {url} within {timeout} s, see {log.name}")
-    site_id = "datagovua_peer_test" if ini == TEST_INI else "datagovua_peer"
+    site_id = env.get("CKAN_SITE_ID") or ("datagovua_peer_test" if ini == TEST_INI else "datagovua_peer")
     creds = json.loads((ROOT / "var" / "peer" / site_id / "credentials.json").read_text())
     return Peer(
         url=url,

@@ -33,13 +33,14 @@ def init_db(ini: Path) -> None:
 
 
 def setup(ini: Path) -> dict:
+    import ckan.plugins.toolkit as tk
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
 
-    config = load_config(str(ini))
-    app = make_app(config)
+    app = make_app(load_config(str(ini)))
+    # tk.config, not load_config's result: CKAN_* environment overrides apply in make_app.
     with app._wsgi_app.test_request_context():
-        return _setup_in_app(config)
+        return _setup_in_app(tk.config)
 
 
 def _setup_in_app(config) -> dict:
