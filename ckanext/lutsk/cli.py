@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ckanext.lutsk import demo
+from ckanext.lutsk import demo, organizations, settings
+from ckanext.lutsk.registry import RegistryError, load_registry
 
 __all__ = ["lutsk"]
 
@@ -25,3 +26,65 @@ def demo_load() -> None:
     report = demo.load()
     for line in report:
         click.echo(line)
+
+
+@lutsk.group("bodies")
+def bodies() -> None:
+    """The registry of executive bodies and their organizations."""
+
+
+def _registry(path: str | None):
+    try:
+        return load_registry(path) if path else settings.registry()
+    except RegistryError as e:
+        raise click.ClickException(str(e)) from e
+
+
+@bodies.command("check")
+@click.argument("path", required=False)
+def bodies_check(path: str | None) -> None:
+    """Validate the registry file (default: the configured one)."""
+    reg = _registry(path)
+    click.echo(f"OK: {len(reg)} entries, {len(reg.active())} active")
+
+
+@bodies.command("sync")
+@click.option("--dry-run", is_flag=True, help="Print the changes without writing anything.")
+@click.option("--registry", "path", help="Registry file (default: ckanext.lutsk.registry_file).")
+def bodies_sync_cmd(dry_run: bool, path: str | None) -> None:
+    """Create and update one organization per body of the registry (idempotent)."""
+    reg = _registry(path)
+    plan, _api = organizations.sync(reg, dry_run=True)
+    for change in plan:
+        for line in change.describe():
+            click.echo(line)
+    if not plan:
+        click.echo("Nothing to change: every body has its organization.")
+        return
+    if dry_run:
+        click.echo(f"Dry run: {len(plan)} organizations would change.")
+        return
+    with click.progressbar(length=len(plan), label="Syncing organizations") as bar:
+        _plan, api = organizations.sync(reg, progress=lambda _c: bar.update(1))
+    click.echo(f"Done: {api.writes} organizations created or updated.")
+
+
+@bodies.command("move")
+@click.argument("slug")
+@click.option("--to", "to", help="The receiving body (default: the successor in the registry).")
+@click.option("--dry-run", is_flag=True, help="List the datasets without moving them.")
+def bodies_move(slug: str, to: str | None, dry_run: bool) -> None:
+    """Move every dataset of an abolished body to its successor."""
+    import ckan.plugins.toolkit as tk
+
+    reg = _registry(None)
+    try:
+        target, datasets = organizations.move_datasets(reg, slug, to, dry_run=True)
+        click.echo(f"{len(datasets)} datasets of {slug} -> {target}")
+        if dry_run or not datasets:
+            return
+        with click.progressbar(length=len(datasets), label="Moving datasets") as bar:
+            organizations.move_datasets(reg, slug, to, progress=lambda _d: bar.update(1))
+    except tk.ValidationError as e:
+        raise click.ClickException("; ".join(m for msgs in e.error_dict.values() for m in msgs)) from e
+    click.echo("Done.")

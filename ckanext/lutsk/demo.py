@@ -1,17 +1,21 @@
 """Demo data for the development portal, loaded by ``ckan lutsk demo load``.
 
-Idempotent: what exists is left as is, so a re-run takes seconds. The passwords
-are dev-only and documented in README.md.
+Idempotent: what exists is left as is, so a re-run takes seconds. The passwords are
+dev-only and documented in README.md. Dates are relative to the day of loading, so some
+datasets are late whatever the day.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 import yaml
 from ckan import model
+
+from ckanext.lutsk import organizations, settings
 
 DEMO_FILE = os.path.join(os.path.dirname(__file__), "data", "demo.yaml")
 
@@ -37,6 +41,64 @@ def ensure_user(name: str, email: str, password: str, fullname: str = "", sysadm
     return created
 
 
+def ensure_member(user: str, org: str, capacity: str) -> None:
+    tk.get_action("organization_member_create")(_context(), {"id": org, "username": user, "role": capacity})
+
+
+def _stamp(days_ago: int | None) -> str | None:
+    if days_ago is None:
+        return None
+    moment = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days_ago)  # noqa: UP017
+    return moment.replace(tzinfo=None, microsecond=0).isoformat()
+
+
+def dataset_dict(spec: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """A passport from a demo.yaml entry."""
+    resource = {
+        "name": spec["title"],
+        "url": f"https://lutskrada.gov.ua/opendata/{spec['name']}.{spec['format'].lower()}",
+        "format": spec["format"],
+    }
+    if spec.get("compression"):
+        resource["compression"] = spec["compression"]
+    resources = [resource]
+    if spec.get("structure"):
+        resources.append(
+            {
+                "name": "Структура набору даних",
+                "url": f"https://lutskrada.gov.ua/opendata/{spec['name']}-structure.json",
+                "format": "JSON",
+                "structure": "true",
+            }
+        )
+    updated = _stamp(spec.get("updated_days_ago"))
+    data = {
+        "name": spec["name"],
+        "title": spec["title"],
+        "title_en": spec.get("title_en", ""),
+        "notes": spec["notes"],
+        "notes_en": spec.get("notes_en", ""),
+        "owner_org": spec["body"],
+        "purpose_of_collecting_information": spec["purpose"],
+        "language": spec.get("language", defaults["language"]),
+        "license_id": spec.get("license_id", defaults["license_id"]),
+        "update_frequency": spec.get("frequency", defaults["update_frequency"]),
+        "tag_string": spec["tags"],
+        "maintainer": spec["maintainer"],
+        "maintainer_email": spec["email"],
+        "private": bool(spec.get("private", False)),
+        "resources": resources,
+    }
+    if updated:
+        # Published and last updated back then, as if the body had kept the dataset since.
+        data["date_published"] = _stamp(spec["updated_days_ago"] + 365)
+        data["data_updated"] = updated
+        data["data_current_as_of"] = updated[:10]
+    if spec.get("changed_days_ago") is not None:
+        data["data_changed"] = _stamp(spec["changed_days_ago"])[:10]
+    return data
+
+
 def load(path: str = DEMO_FILE) -> list[str]:
     with open(path, encoding="utf-8") as f:
         data = yaml.safe_load(f)
@@ -44,4 +106,35 @@ def load(path: str = DEMO_FILE) -> list[str]:
     admin = data["sysadmin"]
     ensure_user(admin["name"], admin["email"], admin["password"], admin.get("fullname", ""), sysadmin=True)
     report.append(f"sysadmin: {admin['name']} / {admin['password']}  (dev only)")
+
+    registry = settings.registry()
+    _plan, api = organizations.sync(registry)
+    report.append(f"demo: {len(registry.active())} bodies, {api.writes} organizations created or updated")
+
+    password = data["users"]["password"]
+    created = 0
+    wanted = [
+        {
+            "name": f"{b.slug}-editor",
+            "body": b.slug,
+            "capacity": "editor",
+            "fullname": f"Редактор: {b.title('uk')}",
+        }
+        for b in registry.active()
+        if not b.is_council
+    ] + data["users"]["extra"]
+    for u in wanted:
+        if ensure_user(u["name"], f"{u['name']}@portal.lutsk.local", password, u.get("fullname", "")):
+            ensure_member(u["name"], u["body"], u["capacity"])
+            created += 1
+    report.append(
+        f"user: <body>-editor, ict-staff, ict-admin, … / {password}  ({len(wanted)} users, {created} new)"
+    )
+
+    created = 0
+    for spec in data["datasets"]:
+        if model.Package.get(spec["name"]) is None:
+            tk.get_action("package_create")(_context(), dataset_dict(spec, data["defaults"]))
+            created += 1
+    report.append(f"demo: {len(data['datasets'])} datasets ({created} new)")
     return report
