@@ -21,7 +21,7 @@ def lutsk_lang() -> str:
 @tk.chained_helper
 def scheming_language_text(next_helper, text: Any, prefer_lang: str | None = None) -> str:
     """Schema labels are keyed ``uk``/``en``; CKAN's locale is ``uk_UA``."""
-    if prefer_lang is None and hasattr(text, "get"):
+    if prefer_lang is None and isinstance(text, dict):
         prefer_lang = lutsk_lang()
     return next_helper(text, prefer_lang)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib.navl.dictization_functions import Invalid, missing
+from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
 
 from ckanext.lutsk import settings, workdays
 
@@ -255,41 +255,60 @@ def _flat_resources(data) -> list[dict]:
     return list(rows.values())
 
 
-def lutsk_passport_dates(key, data, errors, context):
-    """After validation: keep the portal-maintained passport dates right.
-
-    ``date_published`` (element 8) is set on the first public save and then kept;
-    ``data_updated`` (element 9) moves only when a resource link or upload changes
-    (a data update), unless the body's own system sends it explicitly.
-    """
-    if any(errors.values()):
-        return
+def _stored_extras(data) -> dict[str, str]:
     pkg = _stored_package(data)
-    stored = {e.key: e.value for e in pkg.extras_list if e.state == "active"} if pkg else {}
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")  # noqa: UP017
+    return {e.key: e.value for e in pkg.extras_list if e.state == "active"} if pkg else {}
 
-    if _empty(data.get(("date_published",))):
-        if stored.get("date_published"):
-            data[("date_published",)] = stored["date_published"]
-        elif not tk.asbool(data.get(("private",), False)):
-            data[("date_published",)] = now
 
-    if _empty(data.get(("data_updated",))):
-        new_sig = _resource_signature(_flat_resources(data))
-        old_sig = (
-            _resource_signature(
-                [
-                    {"url": r.url, "url_type": r.url_type, "last_modified": r.last_modified}
-                    for r in pkg.resources
-                ]
-            )
-            if pkg
-            else []
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")  # noqa: UP017
+
+
+def lutsk_date_published(key, data, errors, context):
+    """Passport element 8: set on the first public save, then kept.
+
+    A value sent that differs from the stored one is the body's own (e.g. a dataset
+    published long before the portal existed) and is kept as given.
+    """
+    if not _empty(data.get(key)):
+        return
+    stored = _stored_extras(data).get("date_published")
+    if stored:
+        data[key] = stored
+    elif not tk.asbool(data.get(("private",)) or False):
+        data[key] = _now()
+
+
+def lutsk_data_updated(key, data, errors, context):
+    """Passport element 9: moves only with a data update (a resource link or upload
+    changed), not with metadata edits; a body's own system may send it explicitly."""
+    pkg = _stored_package(data)
+    stored = _stored_extras(data).get("data_updated") if pkg else None
+    sent = data.get(key)
+    if not _empty(sent) and _iso(sent) != _iso(stored):
+        return
+    new_sig = _resource_signature(_flat_resources(data))
+    old_sig = (
+        _resource_signature(
+            [{"url": r.url, "url_type": r.url_type, "last_modified": r.last_modified} for r in pkg.resources]
         )
-        if new_sig and new_sig != old_sig:
-            data[("data_updated",)] = now
-        elif stored.get("data_updated"):
-            data[("data_updated",)] = stored["data_updated"]
+        if pkg
+        else []
+    )
+    if new_sig and new_sig != old_sig:
+        data[key] = _now()
+    elif stored:
+        data[key] = stored
+
+
+def lutsk_tag_string_required(key, data, errors, context):
+    """Keywords are required (passport element 12), as ``tag_string`` or as a ``tags`` list."""
+    if _empty(data.get(key)):
+        if any(len(k) == 3 and k[0] == "tags" and k[2] == "name" and data[k] for k in data):
+            data.pop(key, None)
+            raise StopOnError
+        errors[key].append(_("Missing value"))
+        raise StopOnError
 
 
 def get_validators() -> dict[str, Any]:
