@@ -1,0 +1,163 @@
+"""Issue 4 benchmark, run with ``bin/dev bench bench/schema_and_registry.py``.
+
+1. package_create + package_show with the Lutsk passport schema versus the same stack
+   with ckanext-scheming's stock ``ckan_dataset`` schema (same fields where both have
+   them), each in its own process on the bench database, measured in one run.
+   Target ratio ≤ 1.3.
+2. Registry sync of 100 bodies: first run, then a no-op re-run (target: zero writes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+N = int(os.environ.get("BENCH_N", "150"))
+STOCK_KEYS = ("name", "title", "notes", "owner_org", "tag_string", "license_id", "maintainer", "maintainer_email",
+              "resources")
+
+
+def _app(ini: Path):
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    return make_app(load_config(str(ini)))
+
+
+def _reset() -> None:
+    from ckan.lib import search
+
+    search.clear_all()
+
+
+def fresh_database() -> None:
+    """Drop and re-create the bench database (bin/dev bench points CKAN_SQLALCHEMY_URL at it)."""
+    db = os.environ["CKAN_SQLALCHEMY_URL"].rsplit("/", 1)[1]
+    if not db.startswith("ckan_bench"):
+        raise SystemExit(f"refusing to reset {db}: run this with bin/dev bench")
+    for sql in (f"drop database if exists {db} with (force)", f"create database {db} owner ckan_default"):
+        subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-qc", sql], check=True, capture_output=True)
+    subprocess.run(
+        [str(Path(sys.executable).with_name("ckan")), "-c", str(ROOT / "test.ini"), "db", "init"],
+        check=True,
+        capture_output=True,
+    )
+
+
+def measure_schema(ini: Path, stock: bool) -> dict:
+    """In a child process: create and show N datasets, return seconds per dataset."""
+    import ckan.plugins.toolkit as tk
+
+    app = _app(ini)
+    with app._wsgi_app.test_request_context():
+        _reset()
+        from ckanext.lutsk import organizations, settings
+
+        passport = sys.modules["tests.lutsk_factories"].passport
+        organizations.sync(settings.registry())
+        user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+        dicts = []
+        for i in range(N):
+            d = passport(name=f"bench-{'stock' if stock else 'lutsk'}-{i}", owner_org="finance-budget")
+            dicts.append({k: d[k] for k in STOCK_KEYS} if stock else d)
+        # Warm-up outside the clock (template/schema caches, first Solr commit).
+        tk.get_action("package_create")({"user": user}, dict(dicts[0], name=f"{dicts[0]['name']}-warm"))
+        start = time.perf_counter()
+        for d in dicts:
+            created = tk.get_action("package_create")({"user": user}, d)
+            tk.get_action("package_show")({"user": user}, {"id": created["id"]})
+        elapsed = time.perf_counter() - start
+    return {"per_dataset_ms": 1000 * elapsed / N, "total_s": elapsed}
+
+
+def measure_registry_sync(ini: Path) -> dict:
+    import yaml
+
+    app = _app(ini)
+    with app._wsgi_app.test_request_context():
+        _reset()
+        from ckanext.lutsk import organizations
+        from ckanext.lutsk.registry import load_registry
+
+        bodies = [
+            {
+                "slug": f"body-{i:03d}",
+                "name": {"uk": f"Орган {i}", "en": f"Body {i}"},
+                "kind": "department",
+                "parent": "lutsk-city-council",
+            }
+            for i in range(100)
+        ]
+        data = {
+            "kinds": {"council": {"uk": "рада", "en": "council"}, "department": {"uk": "департамент", "en": "dep"}},
+            "council": {"slug": "lutsk-city-council", "name": {"uk": "Луцька міська рада"}, "kind": "council"},
+            "bodies": bodies,
+        }
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+            yaml.safe_dump(data, f, allow_unicode=True)
+        reg = load_registry(f.name)
+        t0 = time.perf_counter()
+        _plan, first = organizations.sync(reg)
+        t1 = time.perf_counter()
+        plan2, again = organizations.sync(reg)
+        t2 = time.perf_counter()
+    return {
+        "first_s": t1 - t0,
+        "first_writes": first.writes,
+        "noop_s": t2 - t1,
+        "noop_reads": again.reads,
+        "noop_writes": again.writes,
+        "noop_changes": len(plan2),
+    }
+
+
+def _child(kind: str, ini: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(ini)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if out.returncode:
+        raise SystemExit(f"bench child {kind} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    stock_ini = Path(tempfile.mkdtemp()) / "stock.ini"
+    stock_ini.write_text(
+        f"[DEFAULT]\n[app:main]\nuse = config:{ROOT / 'test.ini'}\n"
+        "scheming.dataset_schemas = ckanext.scheming:ckan_dataset.yaml\n"
+        + (ROOT / "test.ini").read_text().split("[loggers]", 1)[1].join(["[loggers]", ""])
+    )
+    fresh_database()
+    lutsk = _child("lutsk", ROOT / "test.ini")
+    stock = _child("stock", stock_ini)
+    ratio = lutsk["per_dataset_ms"] / stock["per_dataset_ms"]
+    print(f"package_create+package_show, {N} datasets:")
+    print(f"  lutsk passport schema : {lutsk['per_dataset_ms']:.1f} ms/dataset")
+    print(f"  stock ckan_dataset    : {stock['per_dataset_ms']:.1f} ms/dataset")
+    print(f"  ratio lutsk/stock     : {ratio:.2f}  (target <= 1.3) {'OK' if ratio <= 1.3 else 'OVER'}")
+    fresh_database()
+    reg = _child("registry", ROOT / "test.ini")
+    print("registry sync of 100 bodies:")
+    print(f"  first run   : {reg['first_s']:.2f} s, {reg['first_writes']} writes")
+    print(
+        f"  no-op rerun : {reg['noop_s']:.2f} s, {reg['noop_reads']} reads, {reg['noop_writes']} writes "
+        f"(target 0) {'OK' if reg['noop_writes'] == 0 else 'OVER'}"
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        kind, ini = sys.argv[2], Path(sys.argv[3])
+        sys.path.insert(0, str(ROOT))
+        # Before CKAN loads: one of its plugins aliases the top-level name ``tests``.
+        import tests.lutsk_factories  # noqa: F401
+        result = measure_registry_sync(ini) if kind == "registry" else measure_schema(ini, stock=kind == "stock")
+        print(json.dumps(result))
+    else:
+        main()
