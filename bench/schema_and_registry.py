@@ -19,8 +19,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 N = int(os.environ.get("BENCH_N", "150"))
-STOCK_KEYS = ("name", "title", "notes", "owner_org", "tag_string", "license_id", "maintainer", "maintainer_email",
-              "resources")
+STOCK_KEYS = (
+    "name",
+    "title",
+    "notes",
+    "owner_org",
+    "tag_string",
+    "license_id",
+    "maintainer",
+    "maintainer_email",
+    "resources",
+)
 
 
 def _app(ini: Path):
@@ -42,7 +51,9 @@ def fresh_database() -> None:
     if not db.startswith("ckan_bench"):
         raise SystemExit(f"refusing to reset {db}: run this with bin/dev bench")
     for sql in (f"drop database if exists {db} with (force)", f"create database {db} owner ckan_default"):
-        subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-qc", sql], check=True, capture_output=True)
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", "psql", "-qc", sql], check=True, capture_output=True
+        )
     subprocess.run(
         [str(Path(sys.executable).with_name("ckan")), "-c", str(ROOT / "test.ini"), "db", "init"],
         check=True,
@@ -95,8 +106,15 @@ def measure_registry_sync(ini: Path) -> dict:
             for i in range(100)
         ]
         data = {
-            "kinds": {"council": {"uk": "рада", "en": "council"}, "department": {"uk": "департамент", "en": "dep"}},
-            "council": {"slug": "lutsk-city-council", "name": {"uk": "Луцька міська рада"}, "kind": "council"},
+            "kinds": {
+                "council": {"uk": "рада", "en": "council"},
+                "department": {"uk": "департамент", "en": "dep"},
+            },
+            "council": {
+                "slug": "lutsk-city-council",
+                "name": {"uk": "Луцька міська рада"},
+                "kind": "council",
+            },
             "bodies": bodies,
         }
         with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
@@ -119,7 +137,11 @@ def measure_registry_sync(ini: Path) -> dict:
 
 def _child(kind: str, ini: Path) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(ini)], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, __file__, "--child", kind, str(ini)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if out.returncode:
         raise SystemExit(f"bench child {kind} failed:\n{out.stderr[-3000:]}")
@@ -157,7 +179,10 @@ if __name__ == "__main__":
         sys.path.insert(0, str(ROOT))
         # Before CKAN loads: one of its plugins aliases the top-level name ``tests``.
         import tests.lutsk_factories  # noqa: F401
-        result = measure_registry_sync(ini) if kind == "registry" else measure_schema(ini, stock=kind == "stock")
+
+        result = (
+            measure_registry_sync(ini) if kind == "registry" else measure_schema(ini, stock=kind == "stock")
+        )
         print(json.dumps(result))
     else:
         main()
