@@ -6,7 +6,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.lutsk import settings
+from ckanext.lutsk import passport, settings
 
 
 def lutsk_lang() -> str:
@@ -51,10 +51,32 @@ def body_dict(body) -> dict[str, Any]:
     }
 
 
+def lutsk_passport_rows(pkg_dict: dict[str, Any]) -> list[passport.Row]:
+    """The passport of a dataset in the order of resolution 835, in the user's language."""
+    lang = lutsk_lang()
+    schema = tk.h.scheming_get_dataset_schema(pkg_dict.get("type") or "dataset")
+    body = pkg_dict.get("owner_body") or lutsk_body((pkg_dict.get("organization") or {}).get("name"))
+    try:
+        activity = (
+            tk.h.url_for("activity.package_activity", id=pkg_dict["name"]) if pkg_dict.get("name") else ""
+        )
+    except Exception:
+        activity = ""
+    return passport.passport_rows(
+        pkg_dict,
+        schema,
+        lang,
+        lambda vocab, value: settings.vocabulary(vocab).label(value, lang),
+        body=body,
+        activity_url=activity,
+    )
+
+
 def get_helpers() -> dict[str, Any]:
     return {
         "lutsk_lang": lutsk_lang,
         "lutsk_vocabulary_choices": lutsk_vocabulary_choices,
         "lutsk_body": lutsk_body,
+        "lutsk_passport_rows": lutsk_passport_rows,
         "scheming_language_text": scheming_language_text,
     }
