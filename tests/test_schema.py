@@ -222,3 +222,12 @@ class TestSameErrorsInFormAndApi:
         assert "«nobody» — неправильна адреса електронної пошти." in resp.body
         assert "Б" * 255 in resp.body, "what the user typed stays in the form"
         assert model.Package.get("form-bad") is None
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_licences_are_the_city_maintained_list():
+    from ckan import model
+
+    ids = set(model.Package.get_license_register().keys())
+    assert {"cc-by", "cc-by-sa", "cc-zero", "odc-by"} <= ids
+    assert "uk-ogl" not in ids, "CKAN's built-in list is replaced by data/licenses.json"

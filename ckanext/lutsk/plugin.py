@@ -28,9 +28,9 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
         tk.add_resource("assets", "lutsk")
-        if not config_.get("ckan.licenses_group_url"):
+        if not config_.get("licenses_group_url"):
             # The licences the portal offers are city-maintained data, not code.
-            config_["ckan.licenses_group_url"] = vocabularies.licenses_group_url()
+            config_["licenses_group_url"] = vocabularies.licenses_group_url()
 
     # ITranslation: DefaultTranslation finds ckanext/lutsk/i18n/<locale>/LC_MESSAGES/ckanext-lutsk.mo
 
