@@ -85,7 +85,10 @@ def _allowed(what: str, user: str | None, world: dict) -> bool:
         return _can("resource_show", user, {"id": draft["resources"][0]["id"]})
     if what == "search_finds_A_draft":
         found = call_action(
-            "package_search", context={"user": user, "ignore_auth": False}, q="name:a-draft", include_private=True
+            "package_search",
+            context={"user": user, "ignore_auth": False},
+            q="name:a-draft",
+            include_private=True,
         )
         return found["count"] == 1
     if what == "move_A_dataset_to_B":
@@ -110,5 +113,7 @@ def test_permission_matrix(world, role):
     user = None if role == "anonymous" else world["users"][role]["name"]
     got = {what: _allowed(what, user, world) for what in MATRIX}
     want = {what: role in allowed for what, allowed in MATRIX.items()}
-    wrong = {what: f"allowed={got[what]}, expected={want[what]}" for what in MATRIX if got[what] != want[what]}
+    wrong = {
+        what: f"allowed={got[what]}, expected={want[what]}" for what in MATRIX if got[what] != want[what]
+    }
     assert not wrong, f"{role}: {wrong}"

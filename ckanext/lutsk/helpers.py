@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.lutsk import passport, settings
+from ckanext.lutsk import passport, settings, vocabularies
 
 
 def lutsk_lang() -> str:
@@ -69,7 +70,50 @@ def lutsk_passport_rows(pkg_dict: dict[str, Any]) -> list[passport.Row]:
         lambda vocab, value: settings.vocabulary(vocab).label(value, lang),
         body=body,
         activity_url=activity,
+        license_title=lambda lid: lutsk_license_title(lid, pkg_dict.get("license_title", "")),
     )
+
+
+@functools.cache
+def _licence_titles() -> dict[str, dict[str, str]]:
+    return {lic["id"]: lic.get("title_translated") or {} for lic in vocabularies.load_licenses()}
+
+
+def lutsk_license_title(license_id: str | None, fallback: str = "") -> str:
+    """A licence title in the user's language (CKAN shows file licences untranslated)."""
+    titles = _licence_titles().get(license_id or "", {})
+    return titles.get(lutsk_lang()) or titles.get("uk") or fallback or (license_id or "")
+
+
+#: The portal's languages, default first (ckan.locales_offered order).
+LANGUAGES = (("uk_UA", "Українська", "uk"), ("en", "English", "en"))
+
+
+def lutsk_language_links() -> list[dict[str, Any]]:
+    """Links to the current page in each language (CKAN prefixes non-default locales)."""
+    from ckan.common import request
+
+    default = tk.config.get("ckan.locale_default")
+    path = request.path
+    current = tk.h.lang()
+    for locale, _label, _code in LANGUAGES:
+        prefix = f"/{locale}"
+        if locale != default and (path == prefix or path.startswith(prefix + "/")):
+            path = path[len(prefix) :] or "/"
+    query = request.query_string.decode() if request.query_string else ""
+    links = []
+    for locale, label, code in LANGUAGES:
+        url = path if locale == default else f"/{locale}{path}"
+        links.append(
+            {
+                "locale": locale,
+                "label": label,
+                "lang": code,
+                "url": url + (f"?{query}" if query else ""),
+                "current": current == locale,
+            }
+        )
+    return links
 
 
 def get_helpers() -> dict[str, Any]:
@@ -78,5 +122,7 @@ def get_helpers() -> dict[str, Any]:
         "lutsk_vocabulary_choices": lutsk_vocabulary_choices,
         "lutsk_body": lutsk_body,
         "lutsk_passport_rows": lutsk_passport_rows,
+        "lutsk_license_title": lutsk_license_title,
+        "lutsk_language_links": lutsk_language_links,
         "scheming_language_text": scheming_language_text,
     }

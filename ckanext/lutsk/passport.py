@@ -74,6 +74,7 @@ def passport_rows(
     label_of: Callable[[str, str], str],
     body: Mapping[str, Any] | None = None,
     activity_url: str = "",
+    license_title: Callable[[str], str] | None = None,
 ) -> list[Row]:
     """The passport rows of ``pkg`` in the order of resolution 835.
 
@@ -153,6 +154,7 @@ def passport_rows(
     rows.append(Row(None, "edrpou", _pick(EDRPOU, lang), (body or {}).get("edrpou") or "—"))
     if pkg.get("data_changed"):
         rows.append(row("data_changed", format_datetime(pkg["data_changed"], with_time=False)))
-    if pkg.get("license_title") or pkg.get("license_id"):
-        rows.append(row("license_id", pkg.get("license_title") or pkg["license_id"]))
+    if pkg.get("license_id"):
+        title = license_title(pkg["license_id"]) if license_title else pkg.get("license_title")
+        rows.append(row("license_id", title or pkg["license_id"]))
     return rows
