@@ -33,6 +33,7 @@ CORE_STRINGS = (
     N_("URL:"),
     N_("Email"),
     N_("Date"),
+    N_("Time"),
     N_("from"),
     N_("members"),
     N_("message"),
