@@ -114,3 +114,33 @@ def test_dataset_page_shows_the_passport_table(app):
     assert page.index("Найменування набору даних") < page.index("Періодичність оновлення набору даних")
     en = app.get("/en/dataset/budget-page").body
     assert "Dataset passport" in en and "Update frequency" in en
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_passport_downloads_as_csv_and_json_respecting_access(app):
+    import csv
+    import io
+    import json
+
+    org = body_org("finance-budget")
+    dataset(owner_org=org["id"], name="budget-doc", tag_string="обʼєкти")
+    dataset(owner_org=org["id"], name="budget-draft", private=True)
+
+    page = app.get("/dataset/budget-doc").body
+    assert "/dataset/budget-doc/passport.csv" in page
+
+    resp = app.get("/dataset/budget-doc/passport.csv")
+    assert resp.headers["Content-Type"].startswith("text/csv")
+    assert 'filename="passport-budget-doc.csv"' in resp.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(resp.body.lstrip("\ufeff"))))
+    assert rows[0] == ["№", "Елемент паспорта", "Значення"]
+    assert ["1", "Ідентифікаційний номер набору даних", "budget-doc"] in rows
+    assert any(r[1] == "Ключові слова" and r[2] == "обʼєкти" for r in rows)
+
+    data = json.loads(app.get("/dataset/budget-doc/passport.json").body)
+    assert data["dataset"] == "budget-doc"
+    assert {r["key"] for r in data["passport"]} >= {"name", "title", "update_frequency", "holder"}
+
+    app.get("/dataset/budget-draft/passport.json", status=403)
+    app.get("/dataset/no-such/passport.csv", status=404)
+    app.get("/dataset/budget-doc/passport.exe", status=404)

@@ -8,7 +8,12 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.lutsk import auth, helpers, validators, vocabularies
+from ckanext.lutsk import auth, helpers, passport_views, validators, vocabularies
+
+
+def blueprints() -> list:
+    """IBlueprint: every blueprint of the extension (add new modules' blueprints here)."""
+    return [passport_views.passport]
 
 
 @tk.blanket.config_declarations
@@ -16,6 +21,7 @@ from ckanext.lutsk import auth, helpers, validators, vocabularies
 @tk.blanket.validators(validators.get_validators)
 @tk.blanket.helpers(helpers.get_helpers)
 @tk.blanket.auth_functions(auth.get_auth_functions)
+@tk.blanket.blueprints(blueprints)
 class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
