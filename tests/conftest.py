@@ -46,3 +46,14 @@ def peer():
     running = server.start()
     yield running
     server.stop(running)
+
+
+@pytest.fixture(scope="session")
+def portal_server():
+    """Our portal as a real server on 127.0.0.1:5020+slot (test.ini, the tests' database and
+    Solr core), for the peer's harvesters and the browser tests. Started once per session."""
+    from tests import portal_server as server
+
+    running = server.start()
+    yield running
+    running.stop()
