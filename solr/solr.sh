@@ -98,7 +98,17 @@ start() {
         all_cores_up && { say "running on $base"; return; }
         die "Solr runs (pid $(cat "$pidfile")) but cores do not answer; run 'solr/solr.sh stop' and retry (log: $log)"
     fi
-    if all_cores_up; then say "reusing the Solr already serving every core on $base"; return; fi
+    if curl -sf -m 5 "$base/admin/cores?action=STATUS" >/dev/null 2>&1; then
+        # A Solr started from another checkout: reuse it, adding our missing cores.
+        local c; for c in $cores; do
+            ping_core "$c" && continue
+            rm -f "$home/$c/core.properties"
+            curl -sf -m 30 "$base/admin/cores?action=CREATE&name=$c&instanceDir=$home/$c" >/dev/null \
+                || die "could not create core $c in the Solr already on $base"
+        done
+        say "reusing the Solr already serving on $base"
+        return
+    fi
     if port_open; then
         die "port $port on 127.0.0.1 is taken by another program; stop it (e.g. 'ss -ltnp | grep :$port') and retry."
     fi
