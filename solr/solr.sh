@@ -113,7 +113,8 @@ start() {
         die "port $port on 127.0.0.1 is taken by another program; stop it (e.g. 'ss -ltnp | grep :$port') and retry."
     fi
     say "starting Solr on $base (log: $log) ..."
-    (cd "$home" && exec setsid java -Xms128m "-Xmx$heap" -Dsolr.log.dir="$root/var/log" \
+    # allowPaths: other checkouts on this machine may add their cores to this loopback-only Solr.
+    (cd "$home" && exec setsid java -Xms128m "-Xmx$heap" -Dsolr.log.dir="$root/var/log" -Dsolr.allowPaths='*' \
         -Dsolr.install.dir="$home" -cp "$(cat "$classpath")" \
         org.apache.solr.embedded.JettySolrRunner >>"$log" 2>&1 </dev/null) &
     echo $! >"$pidfile"
