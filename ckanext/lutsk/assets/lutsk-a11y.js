@@ -1,0 +1,21 @@
+/* Accessible names for controls CKAN's widgets render without text (select2's "remove
+   keyword" crosses). The label comes from the page, in the user's language. */
+(function () {
+  "use strict";
+  var meta = document.querySelector('meta[name="lutsk-remove-label"]');
+  var label = meta ? meta.getAttribute("content") : "Remove";
+
+  function name(root) {
+    var links = root.querySelectorAll(".select2-search-choice-close:not([aria-label])");
+    for (var i = 0; i < links.length; i++) {
+      var choice = links[i].parentNode.textContent.trim();
+      links[i].setAttribute("aria-label", choice ? label + ": " + choice : label);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    name(document);
+    new MutationObserver(function () { name(document); })
+      .observe(document.body, { childList: true, subtree: true });
+  });
+})();
