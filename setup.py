@@ -24,6 +24,8 @@ setup(
             "templates/**/*",
             "assets/**/*",
             "i18n/*/LC_MESSAGES/*",
+            "migration/lutsk/*",
+            "migration/lutsk/versions/*",
         ]
     },
     install_requires=[
@@ -36,10 +38,20 @@ setup(
         "holidays>=0.60",
         "PyYAML",
         "python-dateutil",
+        # XML bomb and XXE protection for RDF that reaches the portal (rdf_guard).
+        "defusedxml>=0.7",
+        # XLSX export of the deadline report.
+        "openpyxl>=3.1",
+        # The printable information audit plan (DOCX); its XLSX uses openpyxl too.
+        "python-docx>=1.1",
     ],
     entry_points={
         "ckan.plugins": [
             "lutsk = ckanext.lutsk.plugin:LutskPlugin",
+            "lutsk_datagovua = ckanext.lutsk.harvester:LutskDatagovuaHarvester",
+        ],
+        "ckan.rdf.profiles": [
+            "lutsk = ckanext.lutsk.dcat_profile:LutskDCATAPProfile",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

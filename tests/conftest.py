@@ -8,20 +8,21 @@ from ckan import plugins
 
 # Plugins whose alembic migrations the suite needs after every database reset:
 # CKAN's reset drops every table, theirs included.
-MIGRATED_PLUGINS = ("activity", "harvest")
+MIGRATED_PLUGINS = ("activity", "harvest", "lutsk")
 
 
 def _migrate(migrate_db_for) -> None:
-    for name in MIGRATED_PLUGINS:
-        # Migrations are looked up through the loaded plugin object.
-        was_loaded = plugins.plugin_loaded(name)
-        if not was_loaded:
-            plugins.load(name)
-        try:
+    # Migrations are looked up through the loaded plugin objects. lutsk chains helpers and
+    # actions of scheming and dcat, so it cannot load alone: load the configured set.
+    loaded_here = not all(plugins.plugin_loaded(name) for name in MIGRATED_PLUGINS)
+    if loaded_here:
+        plugins.load_all()
+    try:
+        for name in MIGRATED_PLUGINS:
             migrate_db_for(name)
-        finally:
-            if not was_loaded:
-                plugins.unload(name)
+    finally:
+        if loaded_here:
+            plugins.unload_non_system_plugins()
 
 
 @pytest.fixture

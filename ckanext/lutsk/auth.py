@@ -52,5 +52,29 @@ def lutsk_reports(context: dict[str, Any], data_dict: dict[str, Any] | None = No
     return {"success": False, "msg": tk._("Only the ICT department can see reports on all bodies.")}
 
 
+@tk.auth_allow_anonymous_access
+def lutsk_deadline_report(context: dict[str, Any], data_dict: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The deadline report: all bodies for the ICT department (sysadmins pass anyway); one
+    body for its own staff, i.e. members of its organization in any role (the report lists
+    public datasets only, which they help keep current)."""
+    user = context.get("user")
+    if is_ict_staff(user):
+        return {"success": True}
+    body = (data_dict or {}).get("body")
+    org = model.Group.get(body) if body else None
+    if user and org is not None and org.is_organization:
+        if authz.has_user_permission_for_group_or_org(org.id, user, "read"):
+            return {"success": True}
+        return {
+            "success": False,
+            "msg": tk._("Only this body's staff and the ICT department can see its report."),
+        }
+    return {"success": False, "msg": tk._("Only the ICT department can see reports on all bodies.")}
+
+
 def get_auth_functions() -> dict[str, Any]:
-    return {"package_show": package_show, "lutsk_reports": lutsk_reports}
+    return {
+        "package_show": package_show,
+        "lutsk_reports": lutsk_reports,
+        "lutsk_deadline_report": lutsk_deadline_report,
+    }

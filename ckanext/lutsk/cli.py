@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ckanext.lutsk import demo, organizations, settings
+from ckanext.lutsk import deadline_cli, demo, organizations, oversight_cli, publish_cli, settings
 from ckanext.lutsk.registry import RegistryError, load_registry
 
 __all__ = ["lutsk"]
@@ -13,6 +13,18 @@ __all__ = ["lutsk"]
 @click.group(short_help="Lutsk open-data portal commands")
 def lutsk() -> None:
     """Commands of the Lutsk City Council open-data portal."""
+
+
+lutsk.add_command(deadline_cli.deadlines)
+lutsk.add_command(publish_cli.publish)
+# The ICT department's oversight: annex coverage, history, audit plan, register.
+for _command in (
+    oversight_cli.coverage_group,
+    oversight_cli.history_group,
+    oversight_cli.audit_plan_cmd,
+    oversight_cli.register_group,
+):
+    lutsk.add_command(_command)
 
 
 @lutsk.group("demo")

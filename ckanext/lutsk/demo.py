@@ -96,6 +96,8 @@ def dataset_dict(spec: dict[str, Any], defaults: dict[str, Any]) -> dict[str, An
         data["data_current_as_of"] = updated[:10]
     if spec.get("changed_days_ago") is not None:
         data["data_changed"] = _stamp(spec["changed_days_ago"])[:10]
+    if spec.get("annex835_row"):
+        data["annex835_row"] = spec["annex835_row"]  # the resolution-835 row it fulfils
     return data
 
 

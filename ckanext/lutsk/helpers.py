@@ -117,7 +117,10 @@ def lutsk_language_links() -> list[dict[str, Any]]:
 
 
 def get_helpers() -> dict[str, Any]:
+    from ckanext.lutsk import deadline_helpers  # it imports this module
+
     return {
+        **deadline_helpers.get_helpers(),
         "lutsk_lang": lutsk_lang,
         "lutsk_vocabulary_choices": lutsk_vocabulary_choices,
         "lutsk_body": lutsk_body,

@@ -8,25 +8,83 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.lutsk import auth, helpers, passport_views, validators, vocabularies
+from ckanext.dcat.interfaces import IDCATRDFHarvester, IDCATURIGenerator
+from ckanext.lutsk import (
+    auth,
+    dcat_hooks,
+    deadline_actions,
+    deadline_helpers,
+    deadline_views,
+    harvest_sources,
+    helpers,
+    oversight_helpers,
+    oversight_views,
+    passport_views,
+    publisher,
+    settings,
+    status,
+    sync_actions,
+    sync_views,
+    validators,
+    vocabularies,
+)
 
 
 def blueprints() -> list:
     """IBlueprint: every blueprint of the extension (add new modules' blueprints here)."""
-    return [passport_views.passport]
+    return [
+        passport_views.passport,
+        deadline_views.deadlines,
+        oversight_views.oversight_bp,
+        sync_views.datagovua,
+    ]
+
+
+def actions() -> dict[str, Any]:
+    """IActions: every action of the extension (add new modules' actions here)."""
+    return {
+        **sync_actions.get_actions(),
+        **harvest_sources.get_actions(),
+        **deadline_actions.get_actions(),
+        **dcat_hooks.get_actions(),
+    }
+
+
+def all_validators() -> dict[str, Any]:
+    """IValidators: every validator of the extension (add new modules' here)."""
+    return {**validators.get_validators(), **oversight_helpers.get_validators()}
+
+
+def all_helpers() -> dict[str, Any]:
+    """ITemplateHelpers: every helper of the extension (add new modules' here)."""
+    return {**helpers.get_helpers(), **oversight_helpers.get_helpers(), **sync_views.get_helpers()}
+
+
+def auth_functions() -> dict[str, Any]:
+    """IAuthFunctions: every auth function of the extension (add new modules' here)."""
+    return {
+        **auth.get_auth_functions(),
+        **sync_actions.get_auth_functions(),
+        **harvest_sources.get_auth_functions(),
+    }
 
 
 @tk.blanket.config_declarations
 @tk.blanket.cli
-@tk.blanket.validators(validators.get_validators)
-@tk.blanket.helpers(helpers.get_helpers)
-@tk.blanket.auth_functions(auth.get_auth_functions)
+@tk.blanket.validators(all_validators)
+@tk.blanket.helpers(all_helpers)
+@tk.blanket.auth_functions(auth_functions)
+@tk.blanket.actions(actions)
 @tk.blanket.blueprints(blueprints)
 class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(IDCATURIGenerator, inherit=True)
+    p.implements(IDCATRDFHarvester, inherit=True)
 
     # IConfigurer
 
@@ -38,6 +96,16 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
             # The licences the portal offers are city-maintained data, not code.
             config_["licenses_group_url"] = vocabularies.licenses_group_url()
 
+    # IConfigurable
+
+    def configure(self, config_: tk.CKANConfig) -> None:
+        publisher.register_session_events()
+        # Load the working-day calendar now, so a broken file is logged (with its line) at
+        # start-up; the portal keeps serving on the fallback (see settings.calendar).
+        settings.calendar()
+        # Likewise the resolution-835 annex: a broken file is logged and not applied.
+        settings.annex()
+
     # ITranslation: DefaultTranslation finds ckanext/lutsk/i18n/<locale>/LC_MESSAGES/ckanext-lutsk.mo
 
     # IPackageController
@@ -48,12 +116,29 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
         org = pkg_dict.get("organization") or {}
         pkg_dict["owner_body"] = helpers.lutsk_body(org.get("name"))
 
+    def after_dataset_create(self, context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
+        publisher.note_change(pkg_dict)
+
+    def after_dataset_update(self, context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
+        publisher.note_change(pkg_dict)
+
+    def after_dataset_delete(self, context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
+        publisher.note_change({**pkg_dict, "state": "deleted"})
+
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         body = pkg_dict.pop("owner_body", None)
         if body:
             pkg_dict["owner_body_edrpou"] = body.get("edrpou") or ""
             pkg_dict["owner_body_kind"] = body.get("kind")
+        # Next-due date and deadline state, so that "overdue datasets of body X" is one query.
+        pkg_dict.update(status.package_index_fields(pkg_dict))
         return pkg_dict
+
+    def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict:
+        facet = search_results.get("search_facets", {}).get(status.STATE_FIELD)
+        for item in facet["items"] if facet else ():
+            item["display_name"] = deadline_helpers.lutsk_deadline_state_label(item["name"])
+        return search_results
 
     # IPermissionLabels
 
@@ -62,3 +147,28 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_user_dataset_labels(self, user_obj) -> list[str]:
         return auth.user_labels(user_obj)
+
+    # IFacets
+
+    def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+        facets_dict[status.STATE_FIELD] = tk._("Update deadline")
+        return facets_dict
+
+    def organization_facets(
+        self, facets_dict: dict[str, Any], organization_type: str, package_type: str | None
+    ) -> dict[str, Any]:
+        facets_dict[status.STATE_FIELD] = tk._("Update deadline")
+        return facets_dict
+
+    # IDCATURIGenerator: publishers by their registry slug (dcat_hooks)
+
+    def publisher_uri(self, dataset_dict: dict[str, Any], default_uri: str | None) -> str | None:
+        return dcat_hooks.publisher_uri(dataset_dict) or default_uri
+
+    # IDCATRDFHarvester: RDF is checked before ckanext-dcat parses it (dcat_hooks, rdf_guard)
+
+    def before_download(self, url: str, harvest_job) -> tuple[str | None, list[str]]:
+        return dcat_hooks.before_download(url, harvest_job)
+
+    def after_download(self, content: Any, harvest_job) -> tuple[Any, list[str]]:
+        return dcat_hooks.after_download(content, harvest_job)

@@ -101,9 +101,14 @@ def lutsk_not_future(value: Any) -> Any:
 
 
 def lutsk_not_before_published(key, data, errors, context):
-    """The data cannot have changed before the dataset was first published."""
+    """The data cannot have changed before the dataset was first published.
+
+    Against the first publication sent, else the recorded one (an update that leaves the
+    date out). A dataset published for the first time now may carry an earlier change.
+    """
     changed = _as_date(data.get(key))
-    published = _as_date(data.get(("date_published",)))
+    sent = data.get(("date_published",))
+    published = _as_date(sent) if not _empty(sent) else _as_date(_stored_extras(data).get("date_published"))
     if changed and published and changed < published:
         errors[key].append(
             _("The data cannot have changed before the dataset was first published ({date}).").format(

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -22,9 +22,12 @@ class Peer:
     url: str
     admin: str
     city_user: str
-    city_token: str
+    city_token: str = field(repr=False)
     organizations: list[str]
     process: subprocess.Popen | None = None
+    admin_token: str = field(default="", repr=False)
+    ini: Path = TEST_INI
+    port: int = 0
 
     def api(self, token: str | None = None):
         """A ckanapi client for the peer (the city's token by default)."""
@@ -112,6 +115,9 @@ def start(ini: Path = TEST_INI, port: int | None = None, timeout: float = 90) ->
         city_token=creds["city_token"],
         organizations=creds["organizations"],
         process=proc,
+        admin_token=creds.get("admin_token", ""),
+        ini=ini,
+        port=port,
     )
 
 
@@ -122,3 +128,10 @@ def stop(peer: Peer) -> None:
             peer.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             peer.process.kill()
+
+
+def restart(peer: Peer) -> None:
+    """Start a stopped peer again on the same port and database (the fault tests stop it
+    mid-run); ``peer`` keeps pointing at the running process."""
+    stop(peer)
+    peer.process = start(peer.ini, peer.port).process

@@ -21,10 +21,13 @@ ADMIN_USER = "peer-admin"
 PASSWORD = "peer-only-password"  # dev/test-only stand-in
 
 
-def national_org_name(body) -> str:
-    """The body's organization name on the national portal (the stand-in uses the slug
-    when the registry does not know the real one)."""
-    return body.datagovua_org or body.slug
+def national_org_name(body, registry=None) -> str:
+    """The body's organization name on the national portal: the rule of
+    ``ckanext.lutsk.datagovua.national_org`` (the registry's, else the body's slug)."""
+    from ckanext.lutsk.datagovua import national_org
+    from ckanext.lutsk.registry import load_registry
+
+    return national_org(registry or load_registry(), body.slug)
 
 
 def init_db(ini: Path) -> None:
@@ -67,16 +70,25 @@ def _setup_in_app(config) -> dict:
     token = creds.get("city_token")
     if not token or not _token_valid(token):
         token = tk.get_action("api_token_create")(ctx(), {"user": CITY_USER, "name": "lutsk-portal"})["token"]
+    # The national portal's staff: they register harvest sources (tests of the national pull).
+    admin_token = creds.get("admin_token")
+    if not admin_token or not _token_valid(admin_token):
+        admin_token = tk.get_action("api_token_create")(ctx(), {"user": ADMIN_USER, "name": "peer-staff"})[
+            "token"
+        ]
 
     orgs = []
     try:
         from ckanext.lutsk.registry import load_registry
     except ImportError:  # the registry module arrives with the passport issue
-        bodies = []
+        bodies, reg = [], None
     else:
-        bodies = load_registry().active()
+        reg = load_registry()
+        bodies = reg.active()
     for body in bodies:
-        name = national_org_name(body)
+        name = national_org_name(body, reg)
+        if name in orgs:  # bodies under an ancestor's national organization share it
+            continue
         orgs.append(name)
         if model.Group.get(name) is None:
             members = [{"name": CITY_USER, "capacity": "editor"}]
@@ -89,6 +101,7 @@ def _setup_in_app(config) -> dict:
         "city_user": CITY_USER,
         "password": PASSWORD,
         "city_token": token,
+        "admin_token": admin_token,
         "organizations": orgs,
     }
     cred_file.write_text(json.dumps(creds, ensure_ascii=False, indent=2))

@@ -1,0 +1,140 @@
+"""Every active dataset of the portal as a plain dict in package_show shape, read in a
+few bulk queries (package, extras, tags, resources): the oversight reports look at
+thousands of datasets at once, where package_show one by one would take minutes.
+
+Only the keys the reports use are filled: core fields, the passport extras
+(scheming keeps them as package extras), ``tags``, ``resources`` (with their extras
+such as ``compression`` and ``structure``), ``organization`` and ``body`` (the
+organization's name, i.e. the registry slug).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from ckan import model
+
+__all__ = ["load_records", "recently_updated"]
+
+_PACKAGE_SQL = """
+    SELECT p.id, p.name, p.title, p.notes, p.private, p.license_id, p.maintainer,
+           p.maintainer_email, p.metadata_created, p.metadata_modified, g.name AS body,
+           g.title AS org_title
+    FROM package p LEFT JOIN "group" g ON g.id = p.owner_org
+    WHERE p.state = 'active' AND p.type = 'dataset' {scope}
+    """
+_EXTRAS_SQL = """
+    SELECT e.package_id, e.key, e.value FROM package_extra e
+    JOIN package p ON p.id = e.package_id
+    WHERE e.state = 'active' AND p.state = 'active' AND p.type = 'dataset' {scope}
+    """
+_TAGS_SQL = """
+    SELECT pt.package_id, t.name FROM package_tag pt
+    JOIN tag t ON t.id = pt.tag_id
+    JOIN package p ON p.id = pt.package_id
+    WHERE pt.state = 'active' AND t.vocabulary_id IS NULL
+      AND p.state = 'active' AND p.type = 'dataset' {scope}
+    ORDER BY pt.package_id, t.name
+    """
+_RESOURCES_SQL = """
+    SELECT r.package_id, r.id, r.url, r.url_type, r.format, r.name, r.extras
+    FROM resource r JOIN package p ON p.id = r.package_id
+    WHERE r.state = 'active' AND p.state = 'active' AND p.type = 'dataset' {scope}
+    ORDER BY r.package_id, r.position
+    """
+# One body's datasets only: the organization named :body.
+_SCOPE = """AND p.owner_org IN (SELECT id FROM "group" WHERE name = :body AND is_organization)"""
+# Core columns win over an extra of the same name (as in package_show).
+_CORE = frozenset({"id", "name", "title", "notes", "private", "license_id", "maintainer", "maintainer_email"})
+
+
+def _query(template: str, body: str | None) -> sa.TextClause:
+    return sa.text(template.format(scope=_SCOPE if body else ""))
+
+
+def load_records(
+    connection: sa.engine.Connection | None = None, *, public_only: bool = False, body: str | None = None
+) -> list[dict[str, Any]]:
+    """Active datasets (drafts included unless ``public_only``; only those of the
+    organization ``body`` if given) as plain dicts."""
+    conn = connection if connection is not None else model.Session.connection()
+    params = {"body": body} if body else {}
+    records: dict[str, dict[str, Any]] = {}
+    for row in conn.execute(_query(_PACKAGE_SQL, body), params):
+        if public_only and row.private:
+            continue
+        records[row.id] = {
+            "id": row.id,
+            "name": row.name,
+            "title": row.title or "",
+            "notes": row.notes or "",
+            "private": bool(row.private),
+            "license_id": row.license_id,
+            "maintainer": row.maintainer,
+            "maintainer_email": row.maintainer_email,
+            "metadata_created": _iso(row.metadata_created),
+            "metadata_modified": _iso(row.metadata_modified),
+            "body": row.body,
+            "organization": {"name": row.body, "title": row.org_title} if row.body else None,
+            "tags": [],
+            "resources": [],
+        }
+    _fill(records, conn.execute(_query(_EXTRAS_SQL, body), params), _add_extra)
+    tags = conn.execute(_query(_TAGS_SQL, body), params)
+    _fill(records, tags, lambda rec, row: rec["tags"].append({"name": row.name}))
+    _fill(records, conn.execute(_query(_RESOURCES_SQL, body), params), _add_resource)
+    return list(records.values())
+
+
+_RECENT_SQL = sa.text(
+    """
+    SELECT p.id, p.name, p.title, p.notes, g.name AS body, e.value AS data_updated
+    FROM package p
+    JOIN package_extra e ON e.package_id = p.id AND e.key = 'data_updated' AND e.state = 'active'
+    LEFT JOIN "group" g ON g.id = p.owner_org
+    WHERE p.state = 'active' AND p.type = 'dataset' AND NOT p.private AND e.value <> ''
+    ORDER BY e.value DESC, p.name
+    LIMIT :limit
+    """
+)
+
+
+def recently_updated(limit: int = 20, connection: sa.engine.Connection | None = None) -> list[dict[str, Any]]:
+    """Public datasets by their last data update (passport element 9), newest first.
+
+    ``data_updated`` moves only with new data, not with metadata edits, so this is
+    what changed in the data; ISO timestamps sort as text.
+    """
+    conn = connection if connection is not None else model.Session.connection()
+    return [dict(row._mapping) for row in conn.execute(_RECENT_SQL, {"limit": limit})]
+
+
+def _fill(records: dict[str, dict[str, Any]], rows: Iterable[Any], add) -> None:
+    for row in rows:
+        rec = records.get(row.package_id)
+        if rec is not None:
+            add(rec, row)
+
+
+def _add_extra(rec: dict[str, Any], row: Any) -> None:
+    if row.key not in _CORE:
+        rec[row.key] = row.value
+
+
+def _add_resource(rec: dict[str, Any], row: Any) -> None:
+    extras = row.extras
+    if isinstance(extras, str):
+        try:
+            extras = json.loads(extras)
+        except ValueError:
+            extras = {}
+    res = dict(extras or {})
+    res.update(id=row.id, url=row.url or "", url_type=row.url_type, format=row.format or "", name=row.name)
+    rec["resources"].append(res)
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
