@@ -132,6 +132,8 @@ def test_editor_publishes_with_the_passport_form(browser, portal_server, world):
     s.shot("published")
     assert "Звіт про виконання бюджету громади" in page.inner_text("h1")
     assert "Паспорт набору даних" in page.content()
+    badge = page.locator(".lutsk-deadline .badge").first
+    assert badge.inner_text() == "Вчасно", "the deadline badge of a freshly published dataset"
     pkg = call_action("package_show", id="budget-report-browser")
     assert pkg["maintainer_email"] == "finance@lutskrada.gov.ua"
     assert pkg["resources"][0]["format"] == "CSV"
