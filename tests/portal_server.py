@@ -32,6 +32,37 @@ class PortalServer:
                 self.process.kill()
 
 
+def run_ckan(ini: Path, port: int, env: dict[str, str], what: str, log_name: str, timeout: float = 90):
+    """Start ``ckan -c INI run`` on 127.0.0.1:PORT and wait until its API answers.
+
+    Returns the process; raises with the log's path if it exits or never answers."""
+    log_dir = ROOT / "var" / "log"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = open(log_dir / log_name, "ab")  # noqa: SIM115 - lives as long as the process
+    ckan = str(Path(sys.executable).with_name("ckan"))
+    proc = subprocess.Popen(
+        [ckan, "-c", str(ini), "run", "-H", "127.0.0.1", "-p", str(port), "--disable-reloader", "-t"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the {what} exited during start-up, see {log.name}")
+        try:
+            if requests.get(f"{url}/api/3/action/status_show", timeout=2).ok:
+                return proc
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.25)
+    proc.kill()
+    raise RuntimeError(f"the {what} did not answer on {url} within {timeout} s, see {log.name}")
+
+
 def start(timeout: float = 90) -> PortalServer:
     slot = int(os.environ.get("LUTSK_TEST_SLOT") or 0)
     port = BASE_PORT + slot
@@ -39,37 +70,5 @@ def start(timeout: float = 90) -> PortalServer:
     env = dict(os.environ)
     # The server's own links point at itself (harvesters follow them).
     env["CKAN_SITE_URL"] = url
-    log_dir = ROOT / "var" / "log"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log = open(log_dir / f"portal-test-{port}.log", "ab")  # noqa: SIM115 - lives as long as the process
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("ckan")),
-            "-c",
-            str(ROOT / "test.ini"),
-            "run",
-            "-H",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "--disable-reloader",
-            "-t",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the test portal exited during start-up, see {log.name}")
-        try:
-            if requests.get(f"{url}/api/3/action/status_show", timeout=2).ok:
-                return PortalServer(url=url, process=proc)
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.25)
-    proc.kill()
-    raise RuntimeError(f"the test portal did not answer on {url} within {timeout} s, see {log.name}")
+    proc = run_ckan(ROOT / "test.ini", port, env, "test portal", f"portal-test-{port}.log", timeout)
+    return PortalServer(url=url, process=proc)

@@ -6,11 +6,8 @@ import json
 import os
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_INI = ROOT / "tests" / "peer" / "peer-test.ini"
@@ -70,42 +67,10 @@ def start(ini: Path = TEST_INI, port: int | None = None, timeout: float = 90) ->
     )
     if setup.returncode:
         raise RuntimeError(f"peer setup failed:\n{setup.stderr[-3000:]}")
-    log_dir = ROOT / "var" / "log"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log = open(log_dir / f"peer-{port}.log", "ab")  # noqa: SIM115 - lives as long as the process
-    proc = subprocess.Popen(
-        [
-            str(Path(python).with_name("ckan")),
-            "-c",
-            str(ini),
-            "run",
-            "-H",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "--disable-reloader",
-            "-t",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    from tests.portal_server import run_ckan
+
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the peer CKAN exited during start-up, see {log.name}")
-        try:
-            if requests.get(f"{url}/api/3/action/status_show", timeout=2).ok:
-                break
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.25)
-    else:
-        proc.kill()
-        raise RuntimeError(f"the peer CKAN did not answer on {url} within {timeout} s, see {log.name}")
+    proc = run_ckan(ini, port, env, "peer CKAN", f"peer-{port}.log", timeout)
     site_id = env.get("CKAN_SITE_ID") or ("datagovua_peer_test" if ini == TEST_INI else "datagovua_peer")
     creds = json.loads((ROOT / "var" / "peer" / site_id / "credentials.json").read_text())
     return Peer(
