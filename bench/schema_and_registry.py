@@ -135,9 +135,11 @@ def measure_registry_sync(ini: Path) -> dict:
     }
 
 
-def _child(kind: str, ini: Path) -> dict:
+def run_child(script: str, kind: str, ini: Path) -> dict:
+    """Run ``script --child KIND INI`` in its own process (its own CKAN config and
+    plugins) and return the JSON it prints last."""
     out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(ini)],
+        [sys.executable, script, "--child", kind, str(ini)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -148,16 +150,27 @@ def _child(kind: str, ini: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
-    stock_ini = Path(tempfile.mkdtemp()) / "stock.ini"
-    stock_ini.write_text(
-        f"[DEFAULT]\n[app:main]\nuse = config:{ROOT / 'test.ini'}\n"
+def stock_ini(extra: str = "") -> Path:
+    """test.ini with ckanext-scheming's stock dataset schema (and ``extra`` options)."""
+    path = Path(tempfile.mkdtemp()) / "stock.ini"
+    loggers = (ROOT / "test.ini").read_text().split("[loggers]", 1)[1]
+    path.write_text(
+        f"[DEFAULT]\n[app:main]\nuse = config:{ROOT / 'test.ini'}\n{extra}"
         "scheming.dataset_schemas = ckanext.scheming:ckan_dataset.yaml\n"
-        + (ROOT / "test.ini").read_text().split("[loggers]", 1)[1].join(["[loggers]", ""])
+        "[loggers]" + loggers
     )
+    return path
+
+
+def _child(kind: str, ini: Path) -> dict:
+    return run_child(__file__, kind, ini)
+
+
+def main() -> None:
+    stock_config = stock_ini()
     fresh_database()
     lutsk = _child("lutsk", ROOT / "test.ini")
-    stock = _child("stock", stock_ini)
+    stock = _child("stock", stock_config)
     ratio = lutsk["per_dataset_ms"] / stock["per_dataset_ms"]
     print(f"package_create+package_show, {N} datasets:")
     print(f"  lutsk passport schema : {lutsk['per_dataset_ms']:.1f} ms/dataset")

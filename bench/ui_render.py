@@ -10,15 +10,13 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from schema_and_registry import STOCK_KEYS, fresh_database  # noqa: E402
+from schema_and_registry import STOCK_KEYS, fresh_database, run_child, stock_ini  # noqa: E402
 
 N = int(os.environ.get("BENCH_N", "40"))
 STOCK_PLUGINS = "activity dcat harvest ckan_harvester scheming_datasets"
@@ -65,31 +63,15 @@ def measure(ini: Path, stock: bool) -> dict:
 
 
 def _child(kind: str, ini: Path) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(ini)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode:
-        raise SystemExit(f"bench child {kind} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(__file__, kind, ini)
 
 
 def main() -> None:
-    stock_ini = Path(tempfile.mkdtemp()) / "stock.ini"
-    loggers = (ROOT / "test.ini").read_text().split("[loggers]", 1)[1]
-    stock_ini.write_text(
-        f"[DEFAULT]\n[app:main]\nuse = config:{ROOT / 'test.ini'}\n"
-        f"ckan.plugins = {STOCK_PLUGINS}\n"
-        "scheming.dataset_schemas = ckanext.scheming:ckan_dataset.yaml\n"
-        "[loggers]" + loggers
-    )
+    stock_config = stock_ini(f"ckan.plugins = {STOCK_PLUGINS}\n")
     fresh_database()
     lutsk = _child("lutsk", ROOT / "test.ini")
     fresh_database()
-    stock = _child("stock", stock_ini)
+    stock = _child("stock", stock_config)
     print(f"server render time, median of {N} requests:")
     for label in lutsk:
         ratio = lutsk[label] / stock[label]
