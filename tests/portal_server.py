@@ -63,12 +63,13 @@ def run_ckan(ini: Path, port: int, env: dict[str, str], what: str, log_name: str
     raise RuntimeError(f"the {what} did not answer on {url} within {timeout} s, see {log.name}")
 
 
-def start(timeout: float = 90) -> PortalServer:
+def start(timeout: float = 90, ini: Path | None = None, port: int | None = None) -> PortalServer:
+    """The test portal (test.ini on 5020 + slot), or another configuration on ``port``."""
     slot = int(os.environ.get("LUTSK_TEST_SLOT") or 0)
-    port = BASE_PORT + slot
+    port = port or BASE_PORT + slot
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ)
     # The server's own links point at itself (harvesters follow them).
     env["CKAN_SITE_URL"] = url
-    proc = run_ckan(ROOT / "test.ini", port, env, "test portal", f"portal-test-{port}.log", timeout)
+    proc = run_ckan(ini or ROOT / "test.ini", port, env, "test portal", f"portal-test-{port}.log", timeout)
     return PortalServer(url=url, process=proc)

@@ -1,22 +1,26 @@
-"""``ckan lutsk publish [--all | --body B | --dataset D] [--dry-run]`` against the real peer."""
+"""``ckan lutsk publish [--all | --body B | --dataset D | --retry] [--dry-run]`` against the real peer."""
 
 from __future__ import annotations
 
+import datetime as dt
+import socket
+
 import pytest
+from ckan import model
 from ckan.cli.cli import ckan
 
-from ckanext.lutsk import sync_state
+from ckanext.lutsk import publisher, sync_state
 from tests import sync_support
 from tests.lutsk_factories import body_org, dataset
 
 pytestmark = [pytest.mark.peer, pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")]
 
 
-def write_ini(tmp_path, url: str | None, token: str | None) -> str:
-    """A production-like ini: test.ini plus the publisher's options."""
+def write_ini(tmp_path, url: str | None, token: str | None, **options: str) -> str:
+    """A production-like ini: test.ini plus the publisher's options (and ``options``)."""
     from tests.peer.server import ROOT
 
-    lines = ["[app:main]", f"use = config:{ROOT / 'test.ini'}"]
+    lines = ["[app:main]", f"use = config:{ROOT / 'test.ini'}", *(f"{k} = {v}" for k, v in options.items())]
     if url:
         lines.append(f"ckanext.lutsk.datagovua.url = {url}")
     if token:
@@ -65,7 +69,7 @@ def world():
 def test_one_selector_is_required(cli, ini):
     result = cli.invoke(ckan, ["-c", ini, "lutsk", "publish"])
     assert result.exit_code == 2
-    assert "exactly one of --all, --body B or --dataset D" in result.output
+    assert "exactly one of --all, --body B, --dataset D or --retry" in result.output
     result = cli.invoke(ckan, ["-c", ini, "lutsk", "publish", "--all", "--body", "education"])
     assert result.exit_code == 2
 
@@ -118,3 +122,63 @@ def test_unknown_body_or_dataset(cli, ini):
     assert "no-such-body" in result.output
     result = cli.invoke(ckan, ["-c", ini, "lutsk", "publish", "--dataset", "no-such-dataset"])
     assert result.exit_code == 1
+
+
+def _dead_url() -> str:
+    """A loopback port nobody listens on: the national portal down."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+def _age_failure(pkg_id: str, minutes: int, **columns) -> None:
+    row = sync_state.get(pkg_id)
+    row.last_attempt = sync_state.utcnow() - dt.timedelta(minutes=minutes)
+    for key, value in columns.items():
+        setattr(row, key, value)
+    model.Session.commit()
+
+
+def test_retry_delay_doubles_up_to_the_cap():
+    first, cap = dt.timedelta(minutes=5), dt.timedelta(minutes=360)
+    waits = [publisher.retry_delay(n, first, cap) for n in range(1, 9)]
+    assert [w.total_seconds() / 60 for w in waits] == [5, 10, 20, 40, 80, 160, 320, 360]
+
+
+def test_failed_pushes_are_retried_with_back_off(cli, ini, tmp_path, peer):
+    org = body_org("finance-budget")
+    prefix = sync_support.unique("cli-retry")
+    first, second = sync_support.datasets(org, 2, prefix)
+    bad = dataset(owner_org=org["id"], name=f"{prefix}-bad", language="ro")
+    (tmp_path / "down").mkdir()
+    down = write_ini(tmp_path / "down", _dead_url(), peer.city_token)
+    for pkg in (first, second):
+        result = cli.invoke(ckan, ["-c", down, "lutsk", "publish", "--dataset", pkg["name"]])
+        assert result.exit_code == 1, result.output
+        row = sync_state.get(pkg["id"])
+        assert (row.state, row.error_kind, row.attempts) == ("failed", publisher.UNAVAILABLE, 1)
+    result = cli.invoke(ckan, ["-c", ini, "lutsk", "publish", "--dataset", bad["name"]])
+    assert result.exit_code == 1, "rejected by the peer: needs a person, not a retry"
+
+    # Just failed: the back-off (5 minutes after the first failure) has not run out.
+    result = cli.invoke(ckan, ["-c", ini, "lutsk", "publish", "--retry"])
+    assert result.exit_code == 0, result.output
+    assert "Nothing due for a retry." in result.output
+
+    # Six minutes later the first is due; the second failed three times (20 minutes to
+    # wait); the rejected one is never retried by time alone.
+    _age_failure(first["id"], 6)
+    _age_failure(second["id"], 10, attempts=3)
+    _age_failure(bad["id"], 600)
+    result = cli.invoke(ckan, ["-c", ini, "lutsk", "publish", "--retry"])
+    assert result.exit_code == 0, result.output
+    assert "1 datasets: 1 created" in result.output
+    assert sync_state.get(first["id"]).state == sync_state.IN_STEP
+    assert sync_state.get(second["id"]).state == "failed"
+    assert sync_support.peer_names(peer, prefix) == [first["name"]]
+
+    _age_failure(second["id"], 21)
+    result = cli.invoke(ckan, ["-c", ini, "lutsk", "publish", "--retry"])
+    assert "1 datasets: 1 created" in result.output
+    assert sorted(sync_support.peer_names(peer, prefix)) == sorted([first["name"], second["name"]])
+    assert sync_state.get(bad["id"]).state == "failed"

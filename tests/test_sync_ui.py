@@ -5,11 +5,13 @@ national copies behind, and the token that never shows anywhere."""
 from __future__ import annotations
 
 import logging
+import os
 import re
 import socket
 import uuid
 
 import pytest
+import requests
 from ckan import model
 from ckan.cli.cli import ckan
 from ckan.lib import jobs
@@ -114,6 +116,51 @@ def test_publish_now_is_refused_without_the_csrf_token(app, publishing, people):
         response = app.post(url, data=data, extra_environ=browser, status=400)
         assert "CSRF" in response.body
     assert publisher.queued_jobs() == []
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="_csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_publish_now_from_a_browser_session_with_csrf_on(tmp_path, publishing, people):
+    """The success path with CSRF protection on, over real HTTP: log in with the form, press
+    the button with the page's token. (CKAN's test client keeps no session cookie.)"""
+    from tests import portal_server
+
+    finance, _users, _tokens = people
+    password = "Lutsk-csrf-2026"
+    editor = factories.User(name=f"csrf-editor-{uuid.uuid4().hex[:6]}", password=password)
+    call_action("organization_member_create", id=finance["id"], username=editor["name"], role="editor")
+    pkg = dataset(owner_org=finance["id"], name=sync_support.unique("csrf-ok"))
+    publisher.publish_dataset(pkg["id"])
+    ini = write_ini(tmp_path, publishing.url, publishing.city_token, WTF_CSRF_ENABLED="true")
+    slot = int(os.environ.get("LUTSK_TEST_SLOT") or 0)
+    server = portal_server.start(ini=ini, port=portal_server.BASE_PORT + 20 + slot)
+    try:
+        browser = requests.Session()
+        login = browser.get(f"{server.url}/user/login", timeout=30)
+        response = browser.post(
+            f"{server.url}/user/login",
+            data={"login": editor["name"], "password": password, "_csrf_token": _csrf(login.text)},
+            timeout=30,
+        )
+        assert response.ok and "/user/_logout" in response.text, "logged in"
+        page = browser.get(f"{server.url}/dataset/{pkg['name']}", timeout=30).text
+        jobs.get_queue(publisher.QUEUE).empty()
+
+        url = f"{server.url}/dataset/{pkg['name']}/datagovua/publish"
+        refused = browser.post(url, data={}, timeout=30, allow_redirects=False)
+        assert refused.status_code == 400, "no token, no push"
+        assert publisher.queued_jobs() == []
+        response = browser.post(url, data={"_csrf_token": _csrf(page)}, timeout=30)
+        assert response.ok
+        assert response.url == f"{server.url}/dataset/{pkg['name']}"
+        assert "Набір даних поставлено в чергу" in response.text or "queued for publishing" in response.text
+    finally:
+        server.stop()
+    [job] = publisher.queued_jobs()
+    assert job.kwargs == {"force": True}
+    assert publisher.publish_job(*job.args, **job.kwargs) == "updated"
 
 
 def test_ict_overview_lists_every_national_copy_behind(app, publishing, people):

@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.lutsk import deadline_report
-from ckanext.lutsk.status import ALL_STATES
+from ckanext.lutsk.status import REPORT_STATES
 
 _ = tk._
 
@@ -17,7 +17,7 @@ _ = tk._
 def _states(value: Any) -> list[str]:
     values = value if isinstance(value, list) else str(value).split(",")
     values = [v.strip() for v in values if v and v.strip()]
-    known = [*ALL_STATES, *deadline_report.STATE_ALIASES]
+    known = [*REPORT_STATES, *deadline_report.STATE_ALIASES]
     for v in values:
         if v not in known:
             raise tk.Invalid(

@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 import click
 
 from ckanext.lutsk import deadline_index, deadline_mail, deadline_report, settings
-from ckanext.lutsk.status import ALL_STATES
+from ckanext.lutsk.status import REPORT_STATES
 
 __all__ = ["deadlines"]
 
@@ -54,7 +54,7 @@ def refresh(ctx: click.Context, dry_run: bool) -> None:
     "--state",
     "states",
     multiple=True,
-    type=click.Choice([*ALL_STATES, *deadline_report.STATE_ALIASES]),
+    type=click.Choice([*REPORT_STATES, *deadline_report.STATE_ALIASES]),
     help="Only these states (repeat the option); 'overdue' = both overdue states.",
 )
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day (default today).")

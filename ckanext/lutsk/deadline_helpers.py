@@ -13,6 +13,7 @@ CSS = {
     deadlines.DUE_SOON: "bg-warning text-dark",
     deadlines.OVERDUE_CHANGE: "bg-danger",
     deadlines.OVERDUE_FREQUENCY: "bg-danger",
+    status.OVERDUE_NATIONAL: "bg-danger",
     deadlines.NEVER_UPDATED: "bg-secondary",
     deadlines.DISCONTINUED: "bg-light text-dark",
     status.INVALID: "bg-dark",
@@ -28,8 +29,8 @@ def lutsk_deadline_css(state: str) -> str:
 
 
 def lutsk_deadline_states() -> list[tuple[str, str]]:
-    """Every state with its label, most urgent first."""
-    ordered = sorted(status.ALL_STATES, key=deadline_report.SEVERITY.__getitem__)
+    """Every state a report shows on this portal with its label, most urgent first."""
+    ordered = sorted(deadline_report.report_states(), key=deadline_report.SEVERITY.__getitem__)
     return [(s, deadline_report.state_label(s)) for s in ordered]
 
 

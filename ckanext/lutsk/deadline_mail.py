@@ -22,7 +22,7 @@ from ckan.lib import mailer
 
 from ckanext.lutsk import deadline_report, mail_log, settings, workdays
 from ckanext.lutsk.deadlines import DUE_SOON
-from ckanext.lutsk.status import OVERDUE_STATES
+from ckanext.lutsk.status import LATE_STATES
 
 log = logging.getLogger(__name__)
 _ = tk._
@@ -66,7 +66,7 @@ def reminder_rows(today: date, days: int) -> dict[str, list[dict[str, Any]]]:
     The dataset's ``maintainer_email``; the body's e-mail from the registry when empty.
     """
     report = deadline_report.build_report(
-        {"ignore_auth": True}, states=[DUE_SOON, *OVERDUE_STATES], as_of=today, due_soon_days=days
+        {"ignore_auth": True}, states=[DUE_SOON, *LATE_STATES], as_of=today, due_soon_days=days
     )
     registry = settings.registry()
     per_address: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -84,7 +84,7 @@ def reminder_rows(today: date, days: int) -> dict[str, list[dict[str, Any]]]:
 
 def reminder_text(rows: list[dict[str, Any]], name: str) -> tuple[str, str]:
     """Subject and body of one reminder (in the portal's language, Ukrainian)."""
-    overdue = [r for r in rows if r["state"] in OVERDUE_STATES]
+    overdue = [r for r in rows if r["state"] in LATE_STATES]
     soon = [r for r in rows if r["state"] == DUE_SOON]
     n = len(rows)
     subject = tk.ungettext(
@@ -234,7 +234,7 @@ def send_digest(today: date | None = None, dry_run: bool = False) -> list[Outcom
     today = today or workdays.kyiv_today()
     week = iso_week(today)
     report = deadline_report.build_report({"ignore_auth": True}, as_of=today, sort="body")
-    overdue = [r for r in report["datasets"] if r["state"] in OVERDUE_STATES]
+    overdue = [r for r in report["datasets"] if r["state"] in LATE_STATES]
     outcomes = []
     for name, address in ict_recipients():
         if ("", "", week) in mail_log.sent_keys(mail_log.DIGEST_WEEK, address):

@@ -8,6 +8,11 @@ are built from those. Nothing reads the database per dataset.
 The report covers what is on the portal: public, active datasets. "As of" evaluates the
 current passport data on that day (for planning: "what will be late by Friday"); it does
 not replay history.
+
+When publishing to data.gov.ua is configured, the national copy has the same deadline: a
+dataset on time here whose copy there has been behind for more than three working days
+(since the first change not pushed) is late, ``overdue_national``. That comes from one
+query on the sync table (``sync_state.behind``), not from the index.
 """
 
 from __future__ import annotations
@@ -19,10 +24,18 @@ from datetime import date
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib.search.query import solr_literal
 
-from ckanext.lutsk import deadlines, helpers, settings, status, workdays
-from ckanext.lutsk.status import ALL_STATES, GOOD_STATES, INVALID, OVERDUE_STATES
+from ckanext.lutsk import deadlines, helpers, publisher, settings, status, sync_state, workdays
+from ckanext.lutsk.status import (
+    ALL_STATES,
+    GOOD_STATES,
+    INVALID,
+    LATE_STATES,
+    OVERDUE_NATIONAL,
+    REPORT_STATES,
+)
 
 _ = tk._
 
@@ -39,7 +52,7 @@ REPORT_FIELDS = [
     status.NEXT_DUE_FIELD,
 ]
 #: Filter aliases accepted for ``state``.
-STATE_ALIASES = {"overdue": OVERDUE_STATES}
+STATE_ALIASES = {"overdue": LATE_STATES}
 SORTS = ("due", "days", "body", "title", "state")
 SUMMARY_SORTS = ("body", "on_time", "overdue", "total")
 
@@ -47,12 +60,24 @@ SUMMARY_SORTS = ("body", "on_time", "overdue", "total")
 SEVERITY = {
     status.OVERDUE_CHANGE: 0,
     status.OVERDUE_FREQUENCY: 1,
-    INVALID: 2,
-    deadlines.NEVER_UPDATED: 3,
-    deadlines.DUE_SOON: 4,
-    deadlines.ON_TIME: 5,
-    deadlines.DISCONTINUED: 6,
+    OVERDUE_NATIONAL: 2,
+    INVALID: 3,
+    deadlines.NEVER_UPDATED: 4,
+    deadlines.DUE_SOON: 5,
+    deadlines.ON_TIME: 6,
+    deadlines.DISCONTINUED: 7,
 }
+REASON_NATIONAL = "national"
+
+
+def counts_national() -> bool:
+    """Whether national staleness counts: only where the portal publishes to data.gov.ua."""
+    return publisher.configured()
+
+
+def report_states() -> tuple[str, ...]:
+    """The states a report can show on this portal."""
+    return REPORT_STATES if counts_national() else ALL_STATES
 
 
 def expand_states(values: Iterable[str]) -> list[str]:
@@ -60,7 +85,7 @@ def expand_states(values: Iterable[str]) -> list[str]:
     wanted: set[str] = set()
     for value in values:
         wanted.update(STATE_ALIASES.get(value, (value,)))
-    return [s for s in ALL_STATES if s in wanted]
+    return [s for s in REPORT_STATES if s in wanted]
 
 
 def state_label(state: str) -> str:
@@ -69,6 +94,7 @@ def state_label(state: str) -> str:
         deadlines.DUE_SOON: _("Due soon"),
         deadlines.OVERDUE_CHANGE: _("Overdue: change not published"),
         deadlines.OVERDUE_FREQUENCY: _("Overdue: not updated as declared"),
+        OVERDUE_NATIONAL: _("Overdue on data.gov.ua"),
         deadlines.NEVER_UPDATED: _("No update date"),
         deadlines.DISCONTINUED: _("No longer updated"),
         INVALID: _("Passport error"),
@@ -108,7 +134,7 @@ def days_text(st: deadlines.DeadlineStatus) -> str:
     n = st.working_days
     if n is None:
         return ""
-    if st.state in OVERDUE_STATES:
+    if st.state in LATE_STATES:
         return tk.ungettext("overdue by {n} working day", "overdue by {n} working days", n).format(n=n)
     if n == 0:
         return _("due today")
@@ -159,7 +185,7 @@ class _Texts:
     def __init__(self, frequencies) -> None:
         self.lang = helpers.lutsk_lang()
         self.frequencies = frequencies
-        self.states = {s: state_label(s) for s in ALL_STATES}
+        self.states = {s: state_label(s) for s in REPORT_STATES}
         self._bodies: dict[str | None, str] = {}
         self._frequencies: dict[str, str] = {}
         self._days: dict[tuple[bool, int | None], str] = {}
@@ -175,7 +201,7 @@ class _Texts:
         return self._frequencies[value]
 
     def days(self, st: deadlines.DeadlineStatus) -> str:
-        key = (st.state in OVERDUE_STATES, st.working_days)
+        key = (st.state in LATE_STATES, st.working_days)
         if key not in self._days:
             self._days[key] = days_text(st)
         return self._days[key]
@@ -242,7 +268,7 @@ def summarise(rows: Iterable[Mapping[str, Any]], bodies: Iterable[str] = ()) -> 
                 "body": slug,
                 "body_title": _body_title(slug),
                 "total": 0,
-                "counts": dict.fromkeys(ALL_STATES, 0),
+                "counts": dict.fromkeys(REPORT_STATES, 0),
             }
         return per_body[slug]
 
@@ -261,7 +287,7 @@ def _with_shares(e: dict[str, Any]) -> dict[str, Any]:
     counts = e["counts"]
     applicable = e["total"] - counts[deadlines.DISCONTINUED]
     good = sum(counts[s] for s in GOOD_STATES)
-    e["overdue"] = sum(counts[s] for s in OVERDUE_STATES)
+    e["overdue"] = sum(counts[s] for s in LATE_STATES)
     e["on_time_percent"] = round(100 * good / applicable, 1) if applicable else None
     return e
 
@@ -271,7 +297,7 @@ def totals(summary: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         "body": "",
         "body_title": _("All bodies"),
         "total": 0,
-        "counts": dict.fromkeys(ALL_STATES, 0),
+        "counts": dict.fromkeys(REPORT_STATES, 0),
     }
     for s in summary:
         e["total"] += s["total"]
@@ -285,7 +311,7 @@ def sort_rows(rows: list[dict[str, Any]], sort: str = "due", reverse: bool = Fal
     keys = {
         "due": lambda r: (r["next_due"] or far, SEVERITY[r["state"]], r["title"] or ""),
         "days": lambda r: (
-            -(r["working_days"] or 0) if r["state"] in OVERDUE_STATES else (r["working_days"] or 0) + 10**6,
+            -(r["working_days"] or 0) if r["state"] in LATE_STATES else (r["working_days"] or 0) + 10**6,
             r["title"] or "",
         ),
         "body": lambda r: (r["body_title"].casefold(), SEVERITY[r["state"]], r["next_due"] or far),
@@ -321,24 +347,35 @@ def build_report(
     ``due_soon_days`` overrides the portal's setting (the reminders' own horizon).
     """
     as_of = as_of or workdays.kyiv_today()
-    wanted = expand_states(states) if states else list(ALL_STATES)
+    wanted = expand_states(states) if states else list(REPORT_STATES)
     calendar = settings.calendar()
     if due_soon_days is None:
         due_soon_days = settings.due_soon_days()
     frequencies = settings.vocabulary("frequencies")
 
+    national = national_deadlines(body, calendar) if counts_national() else {}
+    # The index knows the passport's state only: a copy late nationally is found among the
+    # datasets on time here.
+    indexed = [s for s in wanted if s in ALL_STATES]
+    if OVERDUE_NATIONAL in wanted and national:
+        indexed = [s for s in ALL_STATES if s in indexed or s in GOOD_STATES]
+
     fq = []
     if body:
         fq.append(f"+organization:{solr_literal(body)}")
-    if set(wanted) != set(ALL_STATES):
-        fq.append("+" + status.state_query(wanted, as_of, due_soon_days=due_soon_days, calendar=calendar))
+    if set(indexed) != set(ALL_STATES):
+        fq.append("+" + status.state_query(indexed, as_of, due_soon_days=due_soon_days, calendar=calendar))
     texts = _Texts(frequencies)
+    docs = search_docs(context, " ".join(fq), REPORT_FIELDS) if indexed else ()
     rows = [
         make_row(
             doc, as_of, frequencies=frequencies, calendar=calendar, due_soon_days=due_soon_days, texts=texts
         )
-        for doc in search_docs(context, " ".join(fq), REPORT_FIELDS)
+        for doc in docs
     ]
+    for row in rows:
+        if row["id"] in national:
+            apply_national(row, *national[row["id"]], as_of=as_of, calendar=calendar, texts=texts)
     # The query selected on the indexed deadline; the rows are evaluated afresh. They differ
     # only if the calendar changed since indexing (until the next refresh): trust the fresh one.
     rows = [r for r in rows if r["state"] in wanted]
@@ -354,7 +391,52 @@ def build_report(
         "summary": summary,
         "totals": totals(summary),
         "calendar_error": str(calendar_error) if calendar_error else None,
+        "counts_national": counts_national(),
     }
+
+
+def national_deadlines(body: str | None, calendar: workdays.WorkCalendar) -> dict[str, tuple[date, date]]:
+    """Dataset id → (day its national copy fell behind, last day to bring it in step), for
+    every public dataset whose copy on data.gov.ua is behind (of one body, if given)."""
+    org_ids = None
+    if body:
+        org = model.Group.get(body)
+        org_ids = [org.id] if org is not None else []
+    out = {}
+    for s in sync_state.behind(org_ids):
+        if s.behind_since is not None:
+            since = workdays.to_kyiv_date(s.behind_since)
+            out[s.package_id] = (since, deadlines.publication_deadline(since, calendar))
+    return out
+
+
+def apply_national(
+    row: dict[str, Any],
+    since: date,
+    due: date,
+    *,
+    as_of: date,
+    calendar: workdays.WorkCalendar,
+    texts: _Texts,
+) -> None:
+    """Note on ``row`` that its national copy is behind; late (``overdue_national``) when the
+    passport is on time here and the copy's deadline has passed."""
+    row["national_behind_since"] = since.isoformat()
+    row["national_due"] = due.isoformat()
+    if row["state"] not in GOOD_STATES or due >= as_of:
+        return
+    st = deadlines.DeadlineStatus(
+        OVERDUE_NATIONAL, due, calendar.working_days_between(due, as_of), REASON_NATIONAL
+    )
+    row.update(
+        state=OVERDUE_NATIONAL,
+        state_label=texts.states[OVERDUE_NATIONAL],
+        reason=REASON_NATIONAL,
+        next_due=due.isoformat(),
+        working_days=st.working_days,
+        days_text=texts.days(st),
+        problem=_("The copy on data.gov.ua has been behind since {date}.").format(date=f"{since:%d.%m.%Y}"),
+    )
 
 
 # -- exports -------------------------------------------------------------------------
@@ -383,7 +465,7 @@ def _summary_columns() -> list[tuple[str, str]]:
         ("total", _("Datasets")),
         ("on_time_percent", _("On time, %")),
         ("overdue", _("Overdue")),
-        *((f"counts.{s}", state_label(s)) for s in ALL_STATES),
+        *((f"counts.{s}", state_label(s)) for s in report_states()),
     ]
 
 

@@ -30,28 +30,35 @@ SUMMARY_ORDER = (
 )
 @click.option("--body", help="The datasets of one body (its organization name).")
 @click.option("--dataset", help="One dataset (name or id).")
+@click.option(
+    "--retry",
+    is_flag=True,
+    help="The datasets whose push failed for a passing reason and whose back-off has run out.",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing anywhere.")
 @click.pass_context
-def publish(ctx: click.Context, all_: bool, body: str | None, dataset: str | None, dry_run: bool) -> None:
+def publish(
+    ctx: click.Context, all_: bool, body: str | None, dataset: str | None, retry: bool, dry_run: bool
+) -> None:
     """Bring the national copies on data.gov.ua in step now.
 
-    Idempotent: a dataset whose national copy is already in step costs no write. Run it
-    from cron (e.g. nightly with --all) to retry whatever failed while data.gov.ua was
-    unreachable.
+    Idempotent: a dataset whose national copy is already in step costs no write. From cron,
+    --retry every few minutes retries failed pushes with back-off (the background jobs do
+    not retry themselves), and --all nightly catches up with anything else.
     """
-    if sum(map(bool, (all_, body, dataset))) != 1:
-        raise click.UsageError("Give exactly one of --all, --body B or --dataset D.")
+    if sum(map(bool, (all_, body, dataset, retry))) != 1:
+        raise click.UsageError("Give exactly one of --all, --body B, --dataset D or --retry.")
     if not publisher.configured():
         raise click.ClickException(
             "Publishing is off: set ckanext.lutsk.datagovua.url and ckanext.lutsk.datagovua.token."
         )
     with ctx.meta["flask_app"].test_request_context():
         try:
-            ids = publisher.select(all_=all_, body=body, dataset=dataset)
+            ids = publisher.retry_due() if retry else publisher.select(all_=all_, body=body, dataset=dataset)
         except tk.ObjectNotFound as e:
             raise click.ClickException(str(e)) from e
         if not ids:
-            click.echo("Nothing to publish.")
+            click.echo("Nothing due for a retry." if retry else "Nothing to publish.")
             return
         label = "Checking (dry run)" if dry_run else "Publishing to data.gov.ua"
         with click.progressbar(length=len(ids), label=label) as bar:

@@ -363,6 +363,7 @@ def _publish(
         attempts=0,
         error_kind=None,
         error_detail=None,
+        behind_since=None,
     )
     log.info("data.gov.ua: dataset %s %s as %s", pkg["name"], action, result["id"])
     return Outcome(package_id, action, sync_state.IN_STEP)
@@ -462,6 +463,7 @@ def _withdraw(
         attempts=0,
         error_kind=None,
         error_detail=None,
+        behind_since=None,
     )
     return Outcome(package_id, "deleted" if target == sync_state.DELETED else "withdrawn", target)
 
@@ -511,6 +513,7 @@ def note_change(pkg_dict: dict[str, Any]) -> None:
     # A private dataset matters only when a national copy exists (to withdraw it).
     public = not pkg_dict.get("private") and pkg_dict.get("state", "active") == "active"
     if public or sync_state.exists(pkg_dict["id"]):
+        sync_state.note_local_change(pkg_dict["id"])
         model.Session().info.setdefault(_PENDING, set()).add(pkg_dict["id"])
 
 
@@ -586,6 +589,35 @@ def select(*, all_: bool = False, body: str | None = None, dataset: str | None =
         )
     )
     return [pid for (pid,) in q.order_by(model.Package.name).all()]
+
+
+#: Failures that pass by themselves; the others need a person (a fixed passport, token or
+#: organization), and a change of the dataset queues it again.
+TRANSIENT_KINDS = (UNAVAILABLE, REMOTE_ERROR, BUSY)
+
+
+def retry_delay(attempts: int, first: dt.timedelta, longest: dt.timedelta) -> dt.timedelta:
+    """The wait after the ``attempts``-th failure in a row: first, then doubling, capped."""
+    return min(first * 2 ** max(attempts - 1, 0), longest)
+
+
+def retry_due(now: dt.datetime | None = None) -> list[str]:
+    """Ids of the datasets whose last push failed for a passing reason and whose back-off
+    has run out, the longest waiting first (``ckan lutsk publish --retry``)."""
+    now = now or sync_state.utcnow()
+    first = dt.timedelta(minutes=tk.config.get("ckanext.lutsk.datagovua.retry_after_minutes"))
+    longest = dt.timedelta(minutes=tk.config.get("ckanext.lutsk.datagovua.retry_max_minutes"))
+    rows = (
+        model.Session.query(sync_state.SyncRow)
+        .filter(sync_state.SyncRow.state == sync_state.FAILED)
+        .filter(sync_state.SyncRow.error_kind.in_(TRANSIENT_KINDS))
+        .order_by(sync_state.SyncRow.last_attempt)
+    )
+    return [
+        r.package_id
+        for r in rows
+        if r.last_attempt is None or r.last_attempt + retry_delay(r.attempts, first, longest) <= now
+    ]
 
 
 def _untouched(rows: dict[str, sync_state.SyncRow]) -> set[str]:

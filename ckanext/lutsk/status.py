@@ -51,6 +51,13 @@ INVALID = "invalid"
 REASON_INVALID = "invalid"
 ALL_STATES = (*deadlines.STATES, INVALID)
 OVERDUE_STATES = (OVERDUE_CHANGE, OVERDUE_FREQUENCY)
+#: Report-only state (not indexed: it depends on the sync table, not on the passport): the
+#: passport is on time here, but the national copy on data.gov.ua has been behind for more
+#: than the three working days the order allows for it too.
+OVERDUE_NATIONAL = "overdue_national"
+#: The states of the deadline report, and the ones that count as late there.
+REPORT_STATES = (*ALL_STATES, OVERDUE_NATIONAL)
+LATE_STATES = (*OVERDUE_STATES, OVERDUE_NATIONAL)
 #: The states that count as "on time" in the on-time share.
 GOOD_STATES = (ON_TIME, DUE_SOON)
 

@@ -7,8 +7,8 @@ the last failed attempt. The state shown to people is computed from the row and 
 dataset (``display_state``), so a local edit makes the national copy "stale" at once,
 before any job has run.
 
-Hooks for other features (the deadline report): ``is_national_copy_stale(pkg_id)``,
-``national_status(pkg_id)`` and ``behind()``.
+Hooks for other features: ``is_national_copy_stale(pkg_id)``, ``national_status(pkg_id)``
+and ``behind()`` (the deadline report counts a copy behind for over three working days as late).
 """
 
 from __future__ import annotations
@@ -54,6 +54,9 @@ class SyncRow(BaseModel):
     attempts = sa.Column(sa.Integer, nullable=False, default=0)
     error_kind = sa.Column(sa.UnicodeText)
     error_detail = sa.Column(sa.UnicodeText)
+    #: The first local change not pushed yet (set when a change is noted, cleared by a
+    #: push): later edits must not move the national copy's deadline forward.
+    behind_since = sa.Column(sa.DateTime)
 
     def resource_map(self) -> dict[str, str]:
         return json.loads(self.resource_ids) if self.resource_ids else {}
@@ -73,6 +76,7 @@ class SyncRow(BaseModel):
             "attempts": self.attempts,
             "error_kind": self.error_kind,
             "error_detail": self.error_detail,
+            "behind_since": _iso(self.behind_since),
         }
 
 
@@ -164,18 +168,35 @@ class NationalStatus:
     behind: bool
 
 
-def _status(pkg: model.Package, row: SyncRow | None) -> NationalStatus:
-    state = display_state(
-        row, public=not pkg.private, active=pkg.state == "active", modified=pkg.metadata_modified
-    )
-    public, active = not pkg.private, pkg.state == "active"
+def _status(
+    package_id: str,
+    row: SyncRow | None,
+    *,
+    public: bool,
+    active: bool,
+    created: dt.datetime | None,
+    modified: dt.datetime | None,
+) -> NationalStatus:
+    state = display_state(row, public=public, active=active, modified=modified)
     behind_now = is_behind(state, public=public, active=active)
     since = None
     if behind_now:
-        pushed = row.local_modified if row is not None else None
-        # Never pushed: behind since it was created; otherwise since the change after the push.
-        since = pkg.metadata_created if pushed is None else pkg.metadata_modified
-    return NationalStatus(pkg.id, state, since, row.as_dict() if row is not None else None, behind_now)
+        # Never pushed: behind since it was made. Otherwise since the first change after the
+        # push; the last one if none was noted (a change made while publishing was off).
+        pushed = row is not None and row.local_modified is not None
+        since = (row.behind_since or modified) if pushed else created
+    return NationalStatus(package_id, state, since, row.as_dict() if row is not None else None, behind_now)
+
+
+def _package_status(pkg: model.Package, row: SyncRow | None) -> NationalStatus:
+    return _status(
+        pkg.id,
+        row,
+        public=not pkg.private,
+        active=pkg.state == "active",
+        created=pkg.metadata_created,
+        modified=pkg.metadata_modified,
+    )
 
 
 def national_status(package_id: str) -> NationalStatus | None:
@@ -183,7 +204,7 @@ def national_status(package_id: str) -> NationalStatus | None:
     pkg = model.Package.get(package_id)
     if pkg is None:
         return None
-    return _status(pkg, get(pkg.id))
+    return _package_status(pkg, get(pkg.id))
 
 
 def is_national_copy_stale(package_id: str) -> bool:
@@ -195,24 +216,38 @@ def is_national_copy_stale(package_id: str) -> bool:
 
 def behind(org_ids: Iterable[str] | None = None, limit: int | None = None) -> list[NationalStatus]:
     """Every active public dataset whose national copy is behind, oldest change first
-    (the ICT overview; the deadline report can use it in bulk)."""
+    (the ICT overview and the deadline report: one query, package columns only)."""
+    pkg = model.Package
     q = (
-        model.Session.query(model.Package, SyncRow)
-        .outerjoin(SyncRow, SyncRow.package_id == model.Package.id)
-        .filter(model.Package.type == "dataset", model.Package.state == "active")
-        .filter(model.Package.private.is_(False))
+        model.Session.query(pkg.id, pkg.metadata_created, pkg.metadata_modified, SyncRow)
+        .outerjoin(SyncRow, SyncRow.package_id == pkg.id)
+        .filter(pkg.type == "dataset", pkg.state == "active")
+        .filter(pkg.private.is_(False))
         .filter(
             sa.or_(
                 SyncRow.package_id.is_(None),
                 SyncRow.remote_id.is_(None),
                 SyncRow.state != IN_STEP,
-                model.Package.metadata_modified > SyncRow.local_modified,
+                pkg.metadata_modified > SyncRow.local_modified,
             )
         )
     )
     if org_ids is not None:
-        q = q.filter(model.Package.owner_org.in_(list(org_ids)))
-    statuses = [_status(pkg, row) for pkg, row in q.all()]
+        q = q.filter(pkg.owner_org.in_(list(org_ids)))
+    statuses = [
+        _status(pid, row, public=True, active=True, created=created, modified=modified)
+        for pid, created, modified, row in q
+    ]
     statuses = [s for s in statuses if s.behind]
     statuses.sort(key=lambda s: s.behind_since or dt.datetime.min)
     return statuses[:limit] if limit else statuses
+
+
+def note_local_change(package_id: str) -> None:
+    """Remember when the national copy fell behind: the first unpushed change. In the
+    caller's transaction, so it commits (or rolls back) with the change itself."""
+    model.Session.execute(
+        sa.update(SyncRow)
+        .where(SyncRow.package_id == package_id, SyncRow.behind_since.is_(None))
+        .values(behind_since=utcnow())
+    )
