@@ -76,7 +76,10 @@ ensure_home() {
     local schema; schema=$(schema_path)
     [ -f "$schema" ] || die "CKAN's Solr schema not found at $schema"
     mkdir -p "$home" "$(dirname "$log")"
-    [ -f "$home/solr.xml" ] || echo '<solr></solr>' >"$home/solr.xml"
+    # solr.allowPaths is read only where solr.xml names it: without this, another checkout
+    # cannot add a core with its own instanceDir to this Solr.
+    local xml='<solr><str name="allowPaths">${solr.allowPaths:}</str></solr>'
+    grep -q allowPaths "$home/solr.xml" 2>/dev/null || echo "$xml" >"$home/solr.xml"
     local c; for c in $cores; do make_core "$c" "$schema"; done
 }
 
