@@ -1,6 +1,7 @@
 """The DCAT-AP 3 endpoints with the ``lutsk`` profile: what the catalogue says about each
 passport field, the official SHACL shapes, the round trip through ckanext-dcat's own parser,
-and the endpoints themselves (paging, formats, content negotiation, the link in the head)."""
+the profile alone and after ``euro_dcat_ap_3``, and the endpoints themselves (paging, formats,
+content negotiation, the link in the head)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import rdflib
 from ckan import plugins
 from ckan.tests.helpers import call_action
 from ckanext.dcat.processors import RDFParser, RDFSerializer
-from ckanext.dcat.profiles import DCAT, DCT, FOAF, VCARD
+from ckanext.dcat.profiles import DCAT, DCT, FOAF, VCARD, EuropeanDCATAP3Profile
 from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.compare import isomorphic
 
@@ -273,19 +274,53 @@ class TestRoundTrip:
     def test_parser_reads_back_every_passport_field(self, catalogue, fmt):
         serializer_formats = {"turtle": "ttl", "xml": "xml", "json-ld": "jsonld"}
         for dataset in catalogue["public"]:
-            text = RDFSerializer(profiles=["euro_dcat_ap_3", "lutsk"]).serialize_dataset(
+            text = RDFSerializer(profiles=["lutsk"]).serialize_dataset(
                 dataset, _format=serializer_formats[fmt]
             )
-            parser = RDFParser(profiles=["euro_dcat_ap_3", "lutsk"])
+            parser = RDFParser(profiles=["lutsk"])
             parser.parse(text, _format=fmt)
             [parsed] = list(parser.datasets())
             assert passport_view(parsed) == passport_view(dataset), dataset["name"]
 
     def test_the_catalogue_reads_back_as_the_published_datasets(self, app, catalogue):
-        parser = RDFParser(profiles=["euro_dcat_ap_3", "lutsk"])
+        parser = RDFParser(profiles=["lutsk"])
         parser.parse(app.get("/catalog.ttl").body, _format="turtle")
         parsed = {d["name"]: passport_view(d) for d in parser.datasets()}
         assert parsed == {d["name"]: passport_view(d) for d in catalogue["public"]}
+
+
+class TestProfileChain:
+    """``lutsk`` (configured alone) is ``euro_dcat_ap_3`` with the passport: after ``euro_dcat_ap_3``
+    in a chain, as configured before, it must say and read exactly the same."""
+
+    CHAINS = (["lutsk"], ["euro_dcat_ap_3", "lutsk"])
+
+    def test_alone_and_after_the_stock_profile_give_the_same_graph(self, catalogue):
+        graphs = [
+            _graph(RDFSerializer(profiles=profiles).serialize_catalog({}, catalogue["public"], _format="ttl"))
+            for profiles in self.CHAINS
+        ]
+        assert len(graphs[0]) > 100
+        assert isomorphic(*graphs)
+
+    def test_alone_and_after_the_stock_profile_read_the_same(self, app, catalogue):
+        text = app.get("/catalog.ttl").body
+        parsed = []
+        for profiles in self.CHAINS:
+            parser = RDFParser(profiles=profiles)
+            parser.parse(text, _format="turtle")
+            parsed.append(sorted(parser.datasets(), key=lambda d: d["name"]))
+        assert len(parsed[0]) == len(catalogue["public"])
+        assert parsed[0] == parsed[1]
+
+    def test_the_stock_profile_stays_stock(self, app, catalogue):
+        [stock] = RDFSerializer(profiles=["euro_dcat_ap_3"])._profiles
+        assert stock is EuropeanDCATAP3Profile
+        g = _graph(app.get("/catalog.ttl", params={"profiles": "euro_dcat_ap_3"}).body)
+        contacts = [g.value(d, DCAT.contactPoint) for d in g.subjects(RDF.type, DCAT.Dataset)]
+        assert contacts and all(isinstance(c, BNode) for c in contacts)
+        assert not any(g.triples((None, LUTSK.dataChanged, None)))
+        assert not any(g.triples((None, RDF.type, FOAF.Organization)))
 
 
 class TestEndpoints:

@@ -1,11 +1,15 @@
 """The ``lutsk`` RDF profile of ckanext-dcat: the passport of CMU resolution No. 835, with
 data.gov.ua's keys, as DCAT-AP 3 and back.
 
-It runs after ``euro_dcat_ap_3`` (``ckanext.dcat.rdf.profiles = euro_dcat_ap_3 lutsk``). On
-output it replaces what the stock profile derives from CKAN's generic fields with the passport's
-values and the EU authority URIs of our vocabularies; on input it turns such a graph back into
-a passport equal, field by field, to the one published. Every node it writes has a URI: rdflib's
-Turtle writer slows down superlinearly with blank nodes, and harvesters can match stable nodes.
+It is ckanext-dcat's ``euro_dcat_ap_3`` profile with the passport on top
+(``ckanext.dcat.rdf.profiles = lutsk``). On output the passport's values and the EU authority
+URIs of our vocabularies take the place of what the stock profile derives from CKAN's generic
+fields: the stock part is given only the fields the passport does not replace, so it writes
+nothing that is then removed. After ``euro_dcat_ap_3`` in a chain (``euro_dcat_ap_3 lutsk``,
+as configured before) it replaces the stock triples instead, to the same graph. On input it
+turns such a graph back into a passport equal, field by field, to the one published. Every node
+it writes has a URI: rdflib's Turtle writer slows down superlinearly with blank nodes, and
+harvesters can match stable nodes.
 
 Passport field → DCAT-AP 3 (README, "DCAT endpoints", says why where there is a choice):
 
@@ -62,6 +66,7 @@ from ckanext.dcat.profiles import (
     SKOS,
     VCARD,
     XSD,
+    EuropeanDCATAP3Profile,
     RDFProfile,
 )
 from ckanext.dcat.utils import catalog_uri, resource_uri
@@ -129,8 +134,44 @@ _RESOURCE_KEYS = ("uri", "url", "name", "description")
 @dataclass
 class _GraphState:
     base: str
-    done: set[tuple[URIRef, URIRef] | tuple[str, str]] = field(default_factory=set)
+    done: set[tuple[str, str]] = field(default_factory=set)
     licences: dict[str, URIRef | None] = field(default_factory=dict)
+    #: Nodes whose class is stated, by (URI, class): one URIRef object per node, so the
+    #: store's and the writer's dictionaries find it by identity.
+    typed: dict[tuple[str, URIRef], URIRef] = field(default_factory=dict)
+
+
+def _remember_misses(graph: Any, datasets: str) -> None:
+    """Make ``graph``'s namespace manager remember the URIs it cannot shorten to a prefixed
+    name. rdflib caches the names it finds but not its misses (subjects and objects get no
+    generated prefix), and the Turtle writer asks about every node a dozen times: each miss
+    splits the URI character by character and walks the namespace tree again.
+
+    The nodes within a dataset (``<datasets><id>#contact``, its distributions ``…/resource/…``)
+    never have a prefixed name (``ds:`` names the datasets themselves): they miss at once,
+    without rdflib adding each one's namespace to its tree, where every insertion scans all
+    those before it (quadratic in the datasets of one graph)."""
+    manager = graph.namespace_manager
+    compute = manager.compute_qname
+    misses: dict[tuple[str, bool], Exception] = {}
+    start = len(datasets)
+
+    def compute_qname(uri: str, generate: bool = True) -> tuple[str, URIRef, str]:
+        key = (uri, generate)
+        miss = misses.get(key)
+        if miss is None and not generate and uri.startswith(datasets):
+            local = uri[start:]
+            if "#" in local or "/" in local:
+                miss = misses[key] = KeyError(f"No known prefix for {uri} and generate=False")
+        if miss is not None:
+            raise miss.with_traceback(None)
+        try:
+            return compute(uri, generate)
+        except (KeyError, ValueError) as exc:
+            misses[key] = exc
+            raise
+
+    manager.compute_qname = compute_qname
 
 
 _STATES: weakref.WeakKeyDictionary[Any, _GraphState] = weakref.WeakKeyDictionary()
@@ -161,6 +202,59 @@ _BLANK_NODE_KEYS = (
     "creator",
 )
 _BLANK_NODE_RESOURCE_KEYS = ("hash", "access_services", "rights")
+
+
+# Fields whose triples the passport replaces, so the stock part never sees them
+# (``_stock_view``); the first set always, the others when the passport has the value.
+_REPLACED = frozenset(
+    {
+        "title",
+        "title_translated",
+        "notes",
+        "notes_translated",
+        "tags",
+        "tags_translated",
+        "issued",
+        "metadata_created",
+        "modified",
+        "metadata_modified",
+        "language",
+        "frequency",
+        "access_rights",
+    }
+)
+_REPLACED_IDENTIFIER = ("identifier", "guid", "id")
+_REPLACED_TEMPORAL = ("temporal_start", "temporal_end", "temporal_coverage")
+_REPLACED_ACTIVITY = ("provenance_activity",)
+_REPLACED_CONTACT = (
+    "contact",
+    "contact_uri",
+    "contact_name",
+    "contact_email",
+    "maintainer",
+    "maintainer_email",
+    "author",
+    "author_email",
+)
+_REPLACED_PUBLISHER = (
+    "organization",
+    "publisher",
+    "publisher_uri",
+    "publisher_name",
+    "publisher_email",
+    "publisher_url",
+    "publisher_type",
+    "publisher_identifier",
+)
+_REPLACED_RESOURCE = frozenset({"format", "mimetype", "compress_format"})
+
+
+def _without(data: dict[str, Any], keys: frozenset[str]) -> dict[str, Any]:
+    """A shallow copy of a CKAN dict without ``keys``, at the root and as (``dcat_``) extras."""
+    out = {k: v for k, v in data.items() if k not in keys}
+    if out.get("extras"):
+        out["extras"] = [e for e in out["extras"] if str(e.get("key", "")).removeprefix("dcat_") not in keys]
+    return out
 
 
 def _given(data: dict[str, Any], *keys: str) -> bool:
@@ -200,14 +294,21 @@ def _date(value: Any) -> str | None:
         return None
 
 
-class LutskDCATAPProfile(RDFProfile):
-    """Passport ↔ DCAT-AP 3, on top of ``euro_dcat_ap_3`` (see the module docstring)."""
+class LutskDCATAPProfile(EuropeanDCATAP3Profile):
+    """Passport ↔ DCAT-AP 3: ``euro_dcat_ap_3`` with the passport (see the module docstring)."""
+
+    #: Whether the graph holds what the stock profile wrote from the fields the passport
+    #: replaces, to be removed: for the catalogue always, for a dataset only after
+    #: ``euro_dcat_ap_3`` in a chain (alone, the stock part never sees those fields).
+    _after_stock = False
+    _graph_state: _GraphState | None = None
 
     def __init__(self, graph: Any, dataset_type: str = "dataset", compatibility_mode: bool = False) -> None:
         # RDFProfile.__init__ fetches the scheming schema through the action layer, and a
-        # profile is made for every dataset of a page; this profile knows its schema.
+        # profile is made for every dataset of a page: only parsing needs it (parse_dataset).
         self.g = graph
         self.compatibility_mode = compatibility_mode
+        self._dataset_type = dataset_type
         self._default_lang = tk.config.get("ckan.locale_default", "en")
         self._default_locale_lang = None
 
@@ -217,13 +318,21 @@ class LutskDCATAPProfile(RDFProfile):
         g = self.g
         state = self._state()
         uri = str(dataset_ref)
+        self._after_stock = (dataset_ref, RDF.type, DCAT.Dataset) in g
+        if not self._after_stock:
+            super().graph_from_dataset(self._stock_view(dataset_dict), dataset_ref)
 
         self._set_texts(dataset_ref, DCT.title, dataset_dict.get("title"), dataset_dict.get("title_en"))
         self._set_texts(dataset_ref, DCT.description, dataset_dict.get("notes"), dataset_dict.get("notes_en"))
         if dataset_dict.get("name"):
-            g.set((dataset_ref, DCT.identifier, Literal(dataset_dict["name"])))
+            identifier = Literal(dataset_dict["name"])
+            if self._after_stock:
+                g.set((dataset_ref, DCT.identifier, identifier))
+            else:
+                g.add((dataset_ref, DCT.identifier, identifier))
 
-        g.remove((dataset_ref, DCAT.keyword, None))
+        if self._after_stock:
+            g.remove((dataset_ref, DCAT.keyword, None))
         for tag in self._tags(dataset_dict):
             g.add((dataset_ref, DCAT.keyword, Literal(tag, lang="uk")))
 
@@ -235,7 +344,7 @@ class LutskDCATAPProfile(RDFProfile):
         current = _date(dataset_dict.get("data_current_as_of"))
         if current:
             temporal = URIRef(f"{uri}#temporal")
-            if _given(dataset_dict, "temporal_start", "temporal_end", "temporal_coverage"):
+            if _given(dataset_dict, *_REPLACED_TEMPORAL):
                 self._replace_objects(dataset_ref, DCT.temporal)
             g.add((dataset_ref, DCT.temporal, temporal))
             g.add((temporal, RDF.type, DCT.PeriodOfTime))
@@ -270,7 +379,7 @@ class LutskDCATAPProfile(RDFProfile):
         purpose = (dataset_dict.get("purpose_of_collecting_information") or "").strip()
         if purpose:
             activity = URIRef(f"{uri}#collection")
-            if _given(dataset_dict, "provenance_activity"):
+            if _given(dataset_dict, *_REPLACED_ACTIVITY):
                 self._replace_objects(dataset_ref, PROV.wasGeneratedBy)
             g.add((dataset_ref, PROV.wasGeneratedBy, activity))
             g.add((activity, RDF.type, PROV.Activity))
@@ -305,6 +414,9 @@ class LutskDCATAPProfile(RDFProfile):
     def graph_from_catalog(self, catalog_dict: dict[str, Any] | None, catalog_ref: URIRef) -> None:
         g = self.g
         state = self._state()
+        if (catalog_ref, RDF.type, DCAT.Catalog) not in g:
+            super().graph_from_catalog(catalog_dict, catalog_ref)
+        self._after_stock = True
         lang = (tk.config.get("ckan.locale_default") or "uk").split("_")[0]
         for predicate in (DCT.title, DCT.description):
             for old in list(g.objects(catalog_ref, predicate)):
@@ -337,6 +449,11 @@ class LutskDCATAPProfile(RDFProfile):
 
     def parse_dataset(self, dataset_dict: dict[str, Any], dataset_ref: Node) -> dict[str, Any]:
         g = self.g
+        if not dataset_dict:
+            # First in the chain (ckanext-dcat hands each profile the same dict, empty at
+            # first): the stock part reads the graph, with the schema it needs for that.
+            RDFProfile.__init__(self, g, self._dataset_type, self.compatibility_mode)
+            dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
         extras = dataset_dict.setdefault("extras", [])
         dataset_dict["extras"] = [e for e in extras if e.get("key") not in _CONSUMED_EXTRAS]
         for key in _CONSUMED_KEYS:
@@ -435,7 +552,7 @@ class LutskDCATAPProfile(RDFProfile):
     def _state(self) -> _GraphState:
         """What this graph already holds: profiles are made anew for every dataset, and
         shared nodes (vocabulary terms, bodies, licences) need writing only once."""
-        state = _STATES.get(self.g)
+        state = self._graph_state or _STATES.get(self.g)
         if state is None:
             state = _STATES[self.g] = _GraphState(base=catalog_uri().rstrip("/"))
             self.g.bind("lutsk", LUTSK)
@@ -443,36 +560,62 @@ class LutskDCATAPProfile(RDFProfile):
             # A prefix for the catalogue's datasets: rdflib's Turtle writer then caches their
             # names instead of searching its namespace tree for every occurrence (about twice
             # as fast on a page of 100).
-            self.g.bind("ds", URIRef(f"{state.base}/dataset/"))
+            datasets = f"{state.base}/dataset/"
+            self.g.bind("ds", URIRef(datasets))
+            _remember_misses(self.g, datasets)
+        self._graph_state = state
         return state
 
     def _typed(self, node: str | URIRef, cls: URIRef) -> URIRef:
         """``node`` as a URIRef, with its class stated once per graph (SHACL checks classes)."""
-        ref = node if isinstance(node, URIRef) else URIRef(node)
-        done = self._state().done
-        if (ref, cls) not in done:
-            done.add((ref, cls))
+        typed = self._state().typed
+        key = (str(node), cls)
+        ref = typed.get(key)
+        if ref is None:
+            ref = typed[key] = node if isinstance(node, URIRef) else URIRef(node)
             self.g.add((ref, RDF.type, cls))
         return ref
 
+    def _stock_view(self, dataset_dict: dict[str, Any]) -> dict[str, Any]:
+        """The dataset as the stock part should see it: without the fields whose triples the
+        passport replaces (what ``_after_stock`` removes), so none is written in vain."""
+        replaced = set(_REPLACED)
+        if dataset_dict.get("name"):
+            replaced.update(_REPLACED_IDENTIFIER)
+        if _date(dataset_dict.get("data_current_as_of")):
+            replaced.update(_REPLACED_TEMPORAL)
+        if (dataset_dict.get("purpose_of_collecting_information") or "").strip():
+            replaced.update(_REPLACED_ACTIVITY)
+        if any((dataset_dict.get(k) or "").strip() for k in ("maintainer", "maintainer_email")):
+            replaced.update(_REPLACED_CONTACT)
+        if (dataset_dict.get("organization") or {}).get("name"):
+            replaced.update(_REPLACED_PUBLISHER)
+        view = _without(dataset_dict, frozenset(replaced))
+        if view.get("resources"):
+            view["resources"] = [_without(r, _REPLACED_RESOURCE) for r in view["resources"]]
+        return view
+
     def _set_texts(self, subject: Node, predicate: URIRef, uk: Any, en: Any) -> None:
-        self.g.remove((subject, predicate, None))
+        if self._after_stock:
+            self.g.remove((subject, predicate, None))
         for text, lang in ((uk, "uk"), (en, "en")):
             if isinstance(text, str) and text.strip():
                 self.g.add((subject, predicate, Literal(text, lang=lang)))
 
     def _set_timestamp(self, subject: Node, predicate: URIRef, value: Any) -> None:
-        self.g.remove((subject, predicate, None))
+        if self._after_stock:
+            self.g.remove((subject, predicate, None))
         moment = _utc(value) if isinstance(value, str) and value else None
         if moment is not None:
             self.g.add((subject, predicate, Literal(moment.isoformat(), datatype=XSD.dateTime)))
 
     def _replace_objects(self, subject: Node, predicate: URIRef, new: Node | None = None) -> None:
         """Drop what the stock profile put under ``predicate`` (with its blank nodes), then add ``new``."""
-        for old in list(self.g.objects(subject, predicate)):
-            self.g.remove((subject, predicate, old))
-            if isinstance(old, BNode):
-                self.g.remove((old, None, None))
+        if self._after_stock:
+            for old in list(self.g.objects(subject, predicate)):
+                self.g.remove((subject, predicate, old))
+                if isinstance(old, BNode):
+                    self.g.remove((old, None, None))
         if new is not None:
             self.g.add((subject, predicate, new))
 
@@ -502,17 +645,18 @@ class LutskDCATAPProfile(RDFProfile):
         if not slug:
             return
         publisher = URIRef(f"{state.base}/organization/{slug}")
-        for old in list(self.g.objects(dataset_ref, DCT.publisher)):
-            if old != publisher:
-                self._replace_objects(dataset_ref, DCT.publisher)
-                if not any(self.g.subjects(DCT.publisher, old)):
-                    self.g.remove((old, None, None))
+        if self._after_stock:
+            for old in list(self.g.objects(dataset_ref, DCT.publisher)):
+                if old != publisher:
+                    self._replace_objects(dataset_ref, DCT.publisher)
+                    if not any(self.g.subjects(DCT.publisher, old)):
+                        self.g.remove((old, None, None))
+            # The stock profile names the organization from CKAN with one untagged title, for
+            # every dataset; the registry names the body (tagged uk and en) and gives its code.
+            for name in list(self.g.objects(publisher, FOAF.name)):
+                if isinstance(name, Literal) and not name.language:
+                    self.g.remove((publisher, FOAF.name, name))
         self.g.add((dataset_ref, DCT.publisher, publisher))
-        # The stock profile names the organization from CKAN with one untagged title, for every
-        # dataset; the registry names the body (tagged uk and en) and gives its code.
-        for name in list(self.g.objects(publisher, FOAF.name)):
-            if isinstance(name, Literal) and not name.language:
-                self.g.remove((publisher, FOAF.name, name))
         if ("body", slug) in state.done:
             return
         state.done.add(("body", slug))
@@ -534,7 +678,7 @@ class LutskDCATAPProfile(RDFProfile):
             g.set((agent, DCT.identifier, Literal(body.edrpou)))
         kind, label = _PUBLISHER_TYPES.get(body.kind, _LOCAL_AUTHORITY)
         g.set((agent, DCT.type, kind))
-        if (kind, SKOS.Concept) not in self._state().done:
+        if (str(kind), SKOS.Concept) not in self._state().typed:
             g.set((kind, SKOS.prefLabel, Literal(label, lang="en")))
         self._typed(kind, SKOS.Concept)
         if body.website:
