@@ -9,9 +9,18 @@ from datetime import datetime, timedelta
 
 import pytest
 from ckan import model
+from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
-from ckanext.lutsk import deadline_report, deadlines, publisher, settings, sync_state, workdays
+from ckanext.lutsk import (
+    deadline_overview,
+    deadline_report,
+    deadlines,
+    publisher,
+    settings,
+    sync_state,
+    workdays,
+)
 from ckanext.lutsk.status import OVERDUE_NATIONAL
 from tests import sync_support
 from tests.lutsk_factories import body_org, dataset, site_user
@@ -65,7 +74,7 @@ def org():
 
 
 @pytest.mark.peer
-def test_a_national_copy_behind_for_over_three_working_days_is_late(publishing, org):
+def test_a_national_copy_behind_for_over_three_working_days_is_late(app, publishing, org):
     prefix = sync_support.unique("nat")
     fresh = _on_time(org, f"{prefix}-fresh")
     never = _on_time(org, f"{prefix}-never")
@@ -113,6 +122,18 @@ def test_a_national_copy_behind_for_over_three_working_days_is_late(publishing, 
         state="overdue_national",
     )
     assert {r["name"] for r in result["datasets"]} == late
+
+    # The ICT overview counts them the same way (its per-body counts are Solr facets plus
+    # the report-only states taken from the overdue rows).
+    overdue_report = deadline_report.build_report({"ignore_auth": True}, states=["overdue"])
+    [finance] = [e for e in deadline_overview.summary(overdue_report) if e["body"] == "finance-budget"]
+    assert finance["counts"] == totals["counts"]
+    assert finance["on_time_percent"] == pytest.approx(33.3)
+    sysadmin = factories.Sysadmin()
+    page = app.get("/lutsk/deadlines", extra_environ={"REMOTE_USER": sysadmin["name"]}).body
+    for pkg in (never, changed):
+        assert f"/dataset/{pkg['name']}" in page
+    assert "Прострочено на data.gov.ua" in page
 
     # Pushing the change puts it back on time.
     assert publisher.publish_dataset(changed["id"]).action == "updated"
