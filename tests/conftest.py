@@ -38,6 +38,18 @@ def reset_db_once(reset_db, migrate_db_for):
     _migrate(migrate_db_for)
 
 
+@pytest.fixture(scope="module")
+def fresh_portal(reset_db, reset_index, migrate_db_for):
+    """A module's own world: every configured plugin loaded, an empty database with every
+    migration and an empty index (module-scoped data built once for many tests)."""
+    plugins.load_all()
+    reset_db()
+    _migrate(migrate_db_for)
+    reset_index()
+    yield
+    plugins.unload_non_system_plugins()
+
+
 @pytest.fixture(scope="session")
 def peer():
     """The data.gov.ua stand-in: a real second CKAN on 127.0.0.1:5011 (its own database,

@@ -54,3 +54,20 @@ def dataset(user: str | None = None, **overrides: Any) -> dict[str, Any]:
     from ckan.tests.helpers import call_action
 
     return call_action("package_create", context={"user": user or site_user()}, **passport(**overrides))
+
+
+def staff(
+    sysadmin: bool = False, **memberships: tuple[dict[str, Any], str] | None
+) -> dict[str, dict[str, Any]]:
+    """Users with API tokens by role name: ``who=(organization, role)`` makes a member of that
+    body, ``who=None`` a user of no body; ``sysadmin=True`` adds one as ``"sysadmin"``."""
+    from ckan.tests.helpers import call_action
+
+    users = {who: factories.UserWithToken() for who in memberships}
+    for who, membership in memberships.items():
+        if membership is not None:
+            org, role = membership
+            call_action("organization_member_create", id=org["id"], username=users[who]["name"], role=role)
+    if sysadmin:
+        users["sysadmin"] = factories.SysadminWithToken()
+    return users

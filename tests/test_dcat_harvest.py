@@ -11,12 +11,10 @@ from pathlib import Path
 
 import ckanapi
 import pytest
-from ckan import plugins
 
 from ckanext.lutsk import settings
 from ckanext.lutsk.datagovua import national_org
 from tests import dcat_support
-from tests.conftest import _migrate
 from tests.peer import server as peer_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,15 +24,10 @@ pytestmark = [pytest.mark.peer, pytest.mark.usefixtures("with_plugins")]
 
 
 @pytest.fixture(scope="module")
-def published(reset_db, migrate_db_for, reset_index, portal_server):
+def published(fresh_portal, portal_server):
     """A fresh portal database with the realistic catalogue, served by ``portal_server``."""
-    plugins.load_all()
-    reset_db()
-    _migrate(migrate_db_for)
-    reset_index()
     data = dcat_support.create_catalogue(uuid.uuid4().hex[:6])
-    yield data
-    plugins.unload_non_system_plugins()
+    return data
 
 
 def _fresh_source(peer, url: str) -> dict:

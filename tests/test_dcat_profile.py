@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from ckan import plugins
 from ckan.tests.helpers import call_action
 from ckanext.dcat.processors import RDFParser, RDFSerializer
 from ckanext.dcat.profiles import DCAT, DCT, FOAF, VCARD, EuropeanDCATAP3Profile
@@ -19,7 +18,6 @@ from rdflib.compare import isomorphic
 from ckanext.lutsk import settings
 from ckanext.lutsk.dcat_profile import LUTSK, organization_uri
 from tests import dcat_support
-from tests.conftest import _migrate
 from tests.dcat_support import passport_view, shacl_results
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -30,15 +28,10 @@ pytestmark = pytest.mark.usefixtures("with_plugins")
 
 
 @pytest.fixture(scope="module")
-def catalogue(reset_db, migrate_db_for, reset_index):
+def catalogue(fresh_portal):
     """One realistic catalogue for the whole module (creating it is the slow part)."""
-    plugins.load_all()
-    reset_db()
-    _migrate(migrate_db_for)
-    reset_index()
     data = dcat_support.create_catalogue()
-    yield data
-    plugins.unload_non_system_plugins()
+    return data
 
 
 def _graph(text: str, fmt: str = "turtle") -> rdflib.Graph:

@@ -11,9 +11,8 @@ from datetime import date, timedelta
 import ckan.plugins.toolkit as tk
 import openpyxl
 import pytest
-from ckan import model, plugins
+from ckan import model
 from ckan.lib import search
-from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from ckanext.lutsk import deadline_report, settings, status, workdays
@@ -25,8 +24,7 @@ from ckanext.lutsk.deadlines import (
     OVERDUE_CHANGE,
     OVERDUE_FREQUENCY,
 )
-from tests.conftest import _migrate
-from tests.lutsk_factories import body_org, dataset
+from tests.lutsk_factories import body_org, dataset, staff
 
 T = workdays.kyiv_today()
 
@@ -57,21 +55,11 @@ def _set_extra(pkg_id: str, key: str, value: str | None) -> None:
 
 
 @pytest.fixture(scope="module")
-def world(reset_db, reset_index, migrate_db_for):
-    plugins.load_all()
-    reset_db()
-    _migrate(migrate_db_for)
-    reset_index()
+def world(fresh_portal):
     a, b, ict = body_org("finance-budget"), body_org("education"), body_org("ict")
-    users = {
-        "ict": factories.UserWithToken(),
-        "a_member": factories.UserWithToken(),
-        "b_editor": factories.UserWithToken(),
-        "nobody": factories.UserWithToken(),
-        "sysadmin": factories.SysadminWithToken(),
-    }
-    for who, org, role in (("ict", ict, "member"), ("a_member", a, "member"), ("b_editor", b, "editor")):
-        call_action("organization_member_create", id=org["id"], username=users[who]["name"], role=role)
+    users = staff(
+        ict=(ict, "member"), a_member=(a, "member"), b_editor=(b, "editor"), nobody=None, sysadmin=True
+    )
     yearly, monthly = "once a year", "once a month"
     d = {
         "a-overdue-change": dataset(
@@ -114,8 +102,7 @@ def world(reset_db, reset_index, migrate_db_for):
     _set_extra(d["a-invalid"]["id"], "update_frequency", "every full moon")
     _set_extra(d["a-never"]["id"], "date_published", None)
     _set_extra(d["a-never"]["id"], "data_updated", None)
-    yield {"orgs": {"a": a, "b": b, "ict": ict}, "users": users, "datasets": d}
-    plugins.unload_non_system_plugins()
+    return {"orgs": {"a": a, "b": b, "ict": ict}, "users": users, "datasets": d}
 
 
 pytestmark = pytest.mark.usefixtures("with_plugins")

@@ -11,16 +11,14 @@ from datetime import timedelta
 import ckan.plugins.toolkit as tk
 import openpyxl
 import pytest
-from ckan import model, plugins
+from ckan import model
 from ckan.cli.cli import ckan
-from ckan.tests import factories
 from ckan.tests.helpers import call_action
 from docx import Document
 from lxml import etree
 
 from ckanext.lutsk import history, oversight, settings, workdays
-from tests.conftest import _migrate
-from tests.lutsk_factories import body_org, dataset, passport, site_user
+from tests.lutsk_factories import body_org, dataset, passport, site_user, staff
 
 T = workdays.kyiv_today()
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -31,19 +29,9 @@ def _dt(days_ago: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def world(reset_db, reset_index, migrate_db_for):
-    plugins.load_all()
-    reset_db()
-    _migrate(migrate_db_for)
-    reset_index()
+def world(fresh_portal):
     econ, fin, ict = body_org("economic-policy"), body_org("finance-budget"), body_org("ict")
-    users = {
-        "ict": factories.UserWithToken(),
-        "econ": factories.UserWithToken(),
-        "nobody": factories.UserWithToken(),
-    }
-    for who, org, role in (("ict", ict, "member"), ("econ", econ, "editor")):
-        call_action("organization_member_create", id=org["id"], username=users[who]["name"], role=role)
+    users = staff(ict=(ict, "member"), econ=(econ, "editor"), nobody=None)
     old = {"date_published": _dt(400)}
     dataset(
         owner_org=econ["id"],
@@ -75,8 +63,7 @@ def world(reset_db, reset_index, migrate_db_for):
         )
     model.Session.commit()
     oversight.take_snapshot()
-    yield {"users": users}
-    plugins.unload_non_system_plugins()
+    return {"users": users}
 
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
