@@ -8,6 +8,10 @@
 2. ``deadlines refresh`` over the same datasets: the index is built as it was a week ago,
    then refreshed today (only the datasets whose state changed are re-indexed), then
    refreshed again (nothing changed: nothing re-indexed).
+3. The ICT department's overview ``/lutsk/deadlines`` (issue 8): server render time through
+   the whole WSGI stack as a member of the ICT department, its sort variants, a later page
+   of its overdue list and one body's page ``/organization/<body>/deadlines``. Target: under
+   500 ms. Its per-body counts (Solr facets) are checked against the full report's.
 
 It uses test slot 5's Solr core with its own site id (``lutsk_bench_deadlines``: CKAN
 filters every query by site id, so other users of the core see nothing of it) and its own
@@ -283,19 +287,72 @@ def naive_report() -> tuple[float, set[str]]:
     return time.perf_counter() - t0, overdue
 
 
+def ict_user_token() -> str:
+    """An API token of a member of the ICT department's organization (created once)."""
+    import ckan.plugins.toolkit as tk
+    from ckan import model
+
+    from ckanext.lutsk import settings
+
+    name = "bench-ict-staff"
+    if model.User.get(name) is None:
+        model.Session.add(model.User(name=name, email=f"{name}@example.org", password=uuid.uuid4().hex))
+        model.Session.commit()
+        tk.get_action("organization_member_create")(
+            {"ignore_auth": True},
+            {"id": settings.ict_organization(), "username": name, "role": "member"},
+        )
+    return tk.get_action("api_token_create")(
+        {"ignore_auth": True, "user": name}, {"user": name, "name": "bench"}
+    )["token"]
+
+
+def check_overview_counts() -> None:
+    """The overview's per-body counts (Solr facets) equal the full report's summary."""
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.lutsk import deadline_overview
+
+    report = tk.get_action("lutsk_deadline_report")
+    full = report({"ignore_auth": True}, {})["summary"]
+    faceted = deadline_overview.summary(report({"ignore_auth": True}, {"state": "overdue"}))
+    assert faceted == full, "the overview's counts differ from the report's"
+    print(f"\n  overview counts (Solr facets) = full report summary, {len(full)} bodies")
+
+
+def render_pages(app, token: str, body: str, runs: int = 7) -> list[tuple[str, float, int]]:
+    """Median server time of each page (after two warm-up requests), and its size."""
+    from schema_and_registry import median_get_ms
+    from werkzeug.test import Client
+
+    client = Client(app)  # the whole WSGI stack, middlewares (locale, auth) included
+    headers = {"Authorization": token}
+    out = []
+    for url in (
+        "/lutsk/deadlines",
+        "/lutsk/deadlines?sort=-on_time&list_sort=title",
+        "/lutsk/deadlines?list_sort=body&page=5",
+        f"/organization/{body}/deadlines",
+    ):
+        ms, resp = median_get_ms(client, url, headers, runs)
+        out.append((url, ms, len(resp.get_data())))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--datasets", type=int, default=10_000)
     parser.add_argument("--rebuild", action="store_true", help="drop the bench data and build it again")
+    parser.add_argument("--pages-only", action="store_true", help="measure the overview pages (3.) only")
     args = parser.parse_args()
     os.environ.update(ENV)
     prepare_services(args.rebuild)
     app = load_app()
     logging.disable(logging.INFO)  # the per-dataset debug lines would be part of the timings
     with app._wsgi_app.test_request_context():
-        from ckanext.lutsk import deadline_index, workdays
+        from ckanext.lutsk import deadline_index, settings, workdays
 
         today = workdays.kyiv_today()
         print(f"Bench: {args.datasets} datasets, today {today}, site id {ENV['CKAN_SITE_ID']}")
@@ -311,41 +368,54 @@ def main() -> None:
             # Kept from an earlier run (indexed on another day): a normal refresh brings it to today.
             deadline_index.reindex(deadline_index.find_stale().stale)
 
-        print("\n1. Overdue report, all bodies")
-        t_solr, report = solr_report()
-        t_naive, naive = naive_report()
-        solr_ids = {r["id"] for r in report["datasets"]}
-        assert solr_ids == naive, f"answers differ: {len(solr_ids ^ naive)} datasets"
-        print(f"  overdue datasets: {report['count']} of {args.datasets} (same answer both ways)")
-        print(f"  Solr-backed action (median of 7): {t_solr * 1000:.1f} ms   target < 200 ms")
-        print(f"  naive package_show x {args.datasets}: {t_naive:.1f} s")
-        print(f"  ratio: {t_naive / t_solr:.0f}x faster   target >= 100x")
+        token = ict_user_token()
+        body = settings.registry().active()[0].slug
+        if not args.pages_only:
+            report_and_refresh(args.datasets, today)
+        check_overview_counts()
 
-        print("\n2. deadlines refresh a week later (the index was computed today)")
-        from freezegun import freeze_time
-        from freezegun.api import real_perf_counter
+    print("\n3. ICT overview pages, server render time as an ICT staff member (median of 7)")
+    for url, ms, size in render_pages(app, token, body):
+        verdict = "OK" if ms < 500 else "OVER"
+        print(f"  {url}: {ms:.0f} ms ({size // 1024} KiB)   target < 500 ms {verdict}")
 
-        with freeze_time(f"{(today + timedelta(days=7)).isoformat()} 10:00:00"):
-            t0 = real_perf_counter()
-            plan = deadline_index.find_stale()
-            t_find = real_perf_counter() - t0
-            t0 = real_perf_counter()
-            done = deadline_index.reindex(plan.stale)
-            t_reindex = real_perf_counter() - t0
-            share = 100 * len(plan.stale) / plan.checked
-            print(
-                f"  checked {plan.checked} in {t_find:.2f} s; {len(plan.stale)} changed state ({share:.1f} %)"
-            )
-            print(f"  re-indexed {done} in {t_reindex:.1f} s; total {t_find + t_reindex:.1f} s")
-            for (old, new), k in sorted(plan.moves.items(), key=lambda m: -m[1]):
-                print(f"    {old} -> {new}: {k}")
-            t0 = real_perf_counter()
-            again = deadline_index.find_stale()
-            t_again = real_perf_counter() - t0
-            print(
-                f"  refresh again, nothing changed: checked {again.checked} in {t_again:.2f} s, "
-                f"re-indexes {len(again.stale)}   target 0"
-            )
+
+def report_and_refresh(n: int, today: date) -> None:
+    from ckanext.lutsk import deadline_index
+
+    print("\n1. Overdue report, all bodies")
+    t_solr, report = solr_report()
+    t_naive, naive = naive_report()
+    solr_ids = {r["id"] for r in report["datasets"]}
+    assert solr_ids == naive, f"answers differ: {len(solr_ids ^ naive)} datasets"
+    print(f"  overdue datasets: {report['count']} of {n} (same answer both ways)")
+    print(f"  Solr-backed action (median of 7): {t_solr * 1000:.1f} ms   target < 200 ms")
+    print(f"  naive package_show x {n}: {t_naive:.1f} s")
+    print(f"  ratio: {t_naive / t_solr:.0f}x faster   target >= 100x")
+
+    print("\n2. deadlines refresh a week later (the index was computed today)")
+    from freezegun import freeze_time
+    from freezegun.api import real_perf_counter
+
+    with freeze_time(f"{(today + timedelta(days=7)).isoformat()} 10:00:00"):
+        t0 = real_perf_counter()
+        plan = deadline_index.find_stale()
+        t_find = real_perf_counter() - t0
+        t0 = real_perf_counter()
+        done = deadline_index.reindex(plan.stale)
+        t_reindex = real_perf_counter() - t0
+        share = 100 * len(plan.stale) / plan.checked
+        print(f"  checked {plan.checked} in {t_find:.2f} s; {len(plan.stale)} changed state ({share:.1f} %)")
+        print(f"  re-indexed {done} in {t_reindex:.1f} s; total {t_find + t_reindex:.1f} s")
+        for (old, new), k in sorted(plan.moves.items(), key=lambda m: -m[1]):
+            print(f"    {old} -> {new}: {k}")
+        t0 = real_perf_counter()
+        again = deadline_index.find_stale()
+        t_again = real_perf_counter() - t0
+        print(
+            f"  refresh again, nothing changed: checked {again.checked} in {t_again:.2f} s, "
+            f"re-indexes {len(again.stale)}   target 0"
+        )
 
 
 if __name__ == "__main__":

@@ -150,6 +150,22 @@ def run_child(script: str, kind: str, ini: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def median_get_ms(client, url: str, headers: dict[str, str], runs: int, warmups: int = 2):
+    """Median server time (ms) of ``runs`` GETs of ``url`` after ``warmups`` (template and
+    query caches), each checked for 200; and the last response."""
+    import statistics
+
+    for _ in range(warmups):
+        assert client.get(url, headers=headers).status_code == 200, url
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        resp = client.get(url, headers=headers)
+        samples.append(time.perf_counter() - t0)
+        assert resp.status_code == 200, url
+    return 1000 * statistics.median(samples), resp
+
+
 def stock_ini(extra: str = "") -> Path:
     """test.ini with ckanext-scheming's stock dataset schema (and ``extra`` options)."""
     path = Path(tempfile.mkdtemp()) / "stock.ini"

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from schema_and_registry import STOCK_KEYS, fresh_database, run_child, stock_ini  # noqa: E402
+from schema_and_registry import STOCK_KEYS, fresh_database, median_get_ms, run_child, stock_ini  # noqa: E402
 
 N = int(os.environ.get("BENCH_N", "40"))
 STOCK_PLUGINS = "activity dcat harvest ckan_harvester scheming_datasets"
@@ -50,15 +48,7 @@ def measure(ini: Path, stock: bool) -> dict:
         ("dataset page", "/dataset/render-bench"),
         ("dataset form", "/dataset/edit/render-bench"),
     ):
-        for _ in range(3):  # warm template caches
-            assert client.get(url, headers=headers).status_code == 200, url
-        samples = []
-        for _ in range(N):
-            t0 = time.perf_counter()
-            resp = client.get(url, headers=headers)
-            samples.append(time.perf_counter() - t0)
-            assert resp.status_code == 200
-        timings[label] = 1000 * statistics.median(samples)
+        timings[label] = median_get_ms(client, url, headers, N, warmups=3)[0]
     return timings
 
 

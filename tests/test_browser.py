@@ -194,3 +194,55 @@ def test_no_serious_accessibility_violations(browser, portal_server, world):
     report = "\n".join(f"{path}:\n  " + "\n  ".join(v) for path, v in found.items())
     (ARTIFACTS / "a11y-report.txt").write_text(report or "no serious violations\n")
     assert not found, report
+
+
+def _serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_ict_staff_menu(browser, portal_server, world):
+    """The ICT department opens its pages from the site menu, by mouse or keyboard, and
+    neither the open menu nor its pages have serious accessibility violations."""
+    ict = body_org("ict")
+    factories.User(name="ict-a", password=PASSWORD)
+    call_action("organization_member_create", id=ict["id"], username="ict-a", role="member")
+    dataset(owner_org=world["finance"]["id"], name="menu-budget")
+    page = _new_page(browser)
+    s = Steps(page, portal_server.url, "ict-menu")
+    s.go("/dataset/")
+    assert page.locator("#lutsk-staff-nav").count() == 0, "no staff menu for anonymous users"
+    assert page.locator(".main-navbar a[href='/lutsk/timeliness']").count() == 1
+    s.login("ict-a")
+    s.go("/lutsk/deadlines")
+    menu = page.locator(".lutsk-staff-nav .dropdown-menu")
+    assert not menu.is_visible()
+    page.click("#lutsk-staff-nav")
+    assert menu.is_visible()
+    assert page.get_attribute("#lutsk-staff-nav", "aria-expanded") == "true"
+    s.shot("menu-open")
+    found = {"/lutsk/deadlines (menu open)": _serious_violations(page)}
+    # Keyboard: Escape closes it, Enter opens it again, the arrow keys walk its items.
+    page.keyboard.press("Escape")
+    assert not menu.is_visible()
+    page.focus("#lutsk-staff-nav")
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "/lutsk/coverage"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/lutsk/coverage")
+    s.shot("coverage")
+    for path in ("/lutsk/coverage", "/lutsk/audit-plan", "/lutsk/timeliness"):
+        if path != "/lutsk/coverage":
+            s.go(path)
+        found[path] = _serious_violations(page)
+    page.context.close()
+    found = {path: v for path, v in found.items() if v}
+    assert not found, "\n".join(f"{path}:\n  " + "\n  ".join(v) for path, v in found.items())

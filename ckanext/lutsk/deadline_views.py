@@ -7,14 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.pagination import Page
 from flask import Blueprint, Response
 
-from ckanext.lutsk import deadline_report
-from ckanext.lutsk.status import OVERDUE_STATES
+from ckanext.lutsk import deadline_overview, deadline_report
+from ckanext.lutsk.status import LATE_STATES
 
 _ = tk._
 
 deadlines = Blueprint("lutsk_deadlines", __name__)
+#: Overdue datasets a page of the overview lists.
+OVERDUE_PAGE_ROWS = 100
 
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", deadline_report.to_csv),
@@ -49,19 +52,35 @@ def _sort_arg(allowed: tuple[str, ...], name: str, default: str) -> tuple[str, b
 
 @deadlines.route("/lutsk/deadlines")
 def overview() -> str:
-    """All bodies: on-time share, counts by state and the overdue datasets (sortable)."""
-    report = _report(_params("as_of"))
+    """All bodies: on-time share and counts by state, and the overdue datasets (sortable,
+    ``OVERDUE_PAGE_ROWS`` a page; the exports hold them all).
+
+    The rows are the report for ``state=overdue``; the per-body counts are Solr facet
+    counts (``deadline_overview``): the full report would read every dataset."""
+    report = _report({"state": "overdue", **_params("as_of")})
+    summary = deadline_overview.summary(report)
     body_sort, body_reverse = _sort_arg(deadline_report.SUMMARY_SORTS, "sort", "body")
     list_sort, list_reverse = _sort_arg(deadline_report.SORTS, "list_sort", "days")
-    overdue = [r for r in report["datasets"] if r["state"] in OVERDUE_STATES]
+    sort = ("-" if body_reverse else "") + body_sort
+    list_sort_arg = ("-" if list_reverse else "") + list_sort
+    overdue = [r for r in report["datasets"] if r["state"] in LATE_STATES]
+    params = {"as_of": report["as_of"], "sort": sort, "list_sort": list_sort_arg}
+    page = Page(
+        collection=deadline_report.sort_rows(overdue, list_sort, list_reverse),
+        page=tk.h.get_page_number(tk.request.args),
+        items_per_page=OVERDUE_PAGE_ROWS,
+        url=lambda **kw: tk.h.url_for("lutsk_deadlines.overview", **{**params, **kw}) + "#lutsk-overdue",
+    )
     return tk.render(
         "lutsk/deadlines/overview.html",
         {
-            "report": report,
-            "summary": deadline_report.sort_summary(report["summary"], body_sort, body_reverse),
-            "overdue": deadline_report.sort_rows(overdue, list_sort, list_reverse),
-            "sort": ("-" if body_reverse else "") + body_sort,
-            "list_sort": ("-" if list_reverse else "") + list_sort,
+            "report": {**report, "totals": deadline_report.totals(summary)},
+            "summary": deadline_report.sort_summary(summary, body_sort, body_reverse),
+            "overdue": page.items,
+            "overdue_count": len(overdue),
+            "page": page,
+            "sort": sort,
+            "list_sort": list_sort_arg,
         },
     )
 

@@ -116,6 +116,27 @@ def lutsk_language_links() -> list[dict[str, Any]]:
     return links
 
 
+def lutsk_staff_links() -> list[dict[str, Any]]:
+    """The ICT department's pages the current user may open (by each page's own auth
+    function), for the site navigation: ``url``, ``title``, ``active``."""
+    pages = (
+        ("lutsk_deadlines.overview", "lutsk_deadline_report", tk._("Update deadlines")),
+        ("lutsk_oversight.coverage_page", "lutsk_reports", tk._("Mandatory datasets under resolution 835")),
+        ("lutsk_oversight.audit_plan_page", "lutsk_reports", tk._("Information audit plan")),
+        ("lutsk_datagovua.behind", "lutsk_reports", tk._("National copies behind")),
+    )
+    blueprint, view = tk.get_endpoint()  # (None, None) on a page no route matched (404)
+    current = f"{blueprint}.{view}" if blueprint else ""
+    allowed: dict[str, bool] = {}
+    links = []
+    for endpoint, auth, title in pages:
+        if auth not in allowed:
+            allowed[auth] = tk.h.check_access(auth)
+        if allowed[auth]:
+            links.append({"url": tk.h.url_for(endpoint), "title": title, "active": endpoint == current})
+    return links
+
+
 def get_helpers() -> dict[str, Any]:
     from ckanext.lutsk import deadline_helpers  # it imports this module
 
@@ -127,5 +148,6 @@ def get_helpers() -> dict[str, Any]:
         "lutsk_passport_rows": lutsk_passport_rows,
         "lutsk_license_title": lutsk_license_title,
         "lutsk_language_links": lutsk_language_links,
+        "lutsk_staff_links": lutsk_staff_links,
         "scheming_language_text": scheming_language_text,
     }
