@@ -44,6 +44,8 @@ setup(
         "openpyxl>=3.1",
         # The printable information audit plan (DOCX); its XLSX uses openpyxl too.
         "python-docx>=1.1",
+        # The passport as PDF (passport_pdf; fonts from Debian's fonts-dejavu-core).
+        "fpdf2>=2.8,<2.9",
     ],
     entry_points={
         "ckan.plugins": [

@@ -144,3 +144,65 @@ def test_passport_downloads_as_csv_and_json_respecting_access(app):
     app.get("/dataset/budget-draft/passport.json", status=403)
     app.get("/dataset/no-such/passport.csv", status=404)
     app.get("/dataset/budget-doc/passport.exe", status=404)
+
+
+def _pdf_title(data: bytes) -> str:
+    """The PDF's document title (fpdf2 writes it as UTF-16BE hex)."""
+    import re
+
+    match = re.search(rb"/Title <feff([0-9a-f]+)>", data)
+    assert match, "no document title"
+    return bytes.fromhex(match.group(1).decode()).decode("utf-16-be")
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_passport_downloads_as_pdf(app):
+    from ckanext.lutsk import passport_pdf
+
+    assert passport_pdf.available(), "fpdf2 and fonts-dejavu-core are installed by bin/dev"
+    org = body_org("finance-budget")
+    dataset(owner_org=org["id"], name="budget-pdf", title="Бюджет громади: обʼєкти № 7")
+    dataset(owner_org=org["id"], name="budget-pdf-draft", private=True)
+    page = app.get("/dataset/budget-pdf").body
+    assert 'href="/dataset/budget-pdf/passport.pdf" download>PDF</a>' in page
+
+    resp = app.get("/dataset/budget-pdf/passport.pdf")
+    assert resp.headers["Content-Type"] == "application/pdf"
+    assert resp.headers["Content-Disposition"] == 'attachment; filename="passport-budget-pdf.pdf"'
+    data = resp.data
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert b"/FontFile2" in data, "the DejaVu font is embedded"
+    assert _pdf_title(data) == "Паспорт набору даних: Бюджет громади: обʼєкти № 7"
+    assert b"/Lang (uk)" in data
+    en = app.get("/en/dataset/budget-pdf/passport.pdf").data
+    assert _pdf_title(en).startswith("Dataset passport: ") and b"/Lang (en)" in en
+
+    app.get("/dataset/budget-pdf-draft/passport.pdf", status=403)
+    app.get("/dataset/no-such/passport.pdf", status=404)
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_no_pdf_offered_without_the_fonts(app, ckan_config, monkeypatch, tmp_path):
+    org = body_org("finance-budget")
+    dataset(owner_org=org["id"], name="budget-nofont")
+    monkeypatch.setitem(ckan_config, "ckanext.lutsk.pdf_font_dir", str(tmp_path))
+    page = app.get("/dataset/budget-nofont").body
+    assert "/dataset/budget-nofont/passport.csv" in page
+    assert "passport.pdf" not in page
+    resp = app.get("/dataset/budget-nofont/passport.pdf", status=404)
+    assert "CSV або JSON" in resp.body
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_a_failing_pdf_is_a_clear_error(app, monkeypatch):
+    from ckanext.lutsk import passport_pdf
+
+    org = body_org("finance-budget")
+    dataset(owner_org=org["id"], name="budget-broken")
+
+    def broken(**kwargs):
+        raise RuntimeError("font table damaged")
+
+    monkeypatch.setattr(passport_pdf, "render", broken)
+    resp = app.get("/dataset/budget-broken/passport.pdf", status=500)
+    assert "PDF" in resp.body and "CSV" in resp.body, "says so and points to the other formats"

@@ -57,7 +57,12 @@ def all_validators() -> dict[str, Any]:
 
 def all_helpers() -> dict[str, Any]:
     """ITemplateHelpers: every helper of the extension (add new modules' here)."""
-    return {**helpers.get_helpers(), **oversight_helpers.get_helpers(), **sync_views.get_helpers()}
+    return {
+        **helpers.get_helpers(),
+        **oversight_helpers.get_helpers(),
+        **sync_views.get_helpers(),
+        "lutsk_passport_pdf_available": passport_views.lutsk_passport_pdf_available,
+    }
 
 
 def auth_functions() -> dict[str, Any]:
