@@ -77,8 +77,8 @@ class Steps:
             self.page.press("#field-password", "Enter")
 
 
-def _new_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="uk-UA")
+def _new_page(browser, width: int = 1280, height: int = 1000):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="uk-UA")
     return context.new_page()
 
 
@@ -246,3 +246,32 @@ def test_ict_staff_menu(browser, portal_server, world):
     page.context.close()
     found = {path: v for path, v in found.items() if v}
     assert not found, "\n".join(f"{path}:\n  " + "\n  ".join(v) for path, v in found.items())
+
+
+def test_ict_staff_menu_on_a_phone(browser, portal_server, world):
+    """On a narrow screen the menu sits behind CKAN's navigation toggle; opened, its items
+    are on screen and reachable, with no serious accessibility violation."""
+    ict = body_org("ict")
+    factories.User(name="ict-phone", password=PASSWORD)
+    call_action("organization_member_create", id=ict["id"], username="ict-phone", role="member")
+    page = _new_page(browser, width=390, height=844)
+    s = Steps(page, portal_server.url, "ict-menu-phone")
+    s.login("ict-phone")
+    s.go("/lutsk/timeliness")
+    assert not page.locator("#lutsk-staff-nav").is_visible(), "folded behind the toggle"
+    page.click(".navbar-toggler")
+    page.locator("#lutsk-staff-nav").wait_for(state="visible")
+    page.click("#lutsk-staff-nav")
+    items = page.locator(".lutsk-staff-nav .dropdown-menu a")
+    items.first.wait_for(state="visible")
+    assert items.count() == 4
+    for i in range(items.count()):
+        box = items.nth(i).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, "inside the screen"
+    s.shot("menu-open")
+    violations = _serious_violations(page)
+    with page.expect_navigation():
+        items.first.click()
+    assert page.url.endswith("/lutsk/deadlines")
+    page.context.close()
+    assert not violations, "\n".join(violations)
