@@ -70,3 +70,20 @@ def portal_server():
     running = server.start()
     yield running
     running.stop()
+
+
+@pytest.fixture
+def publishing(peer, ckan_config, monkeypatch):
+    """Publishing to data.gov.ua turned on for one test, against the peer."""
+    from tests import sync_support
+
+    sync_support.configure(monkeypatch, ckan_config, peer.url, peer.city_token)
+    return peer
+
+
+@pytest.fixture
+def org():
+    """The finance department's organization (registry body ``finance-budget``)."""
+    from tests.lutsk_factories import body_org
+
+    return body_org("finance-budget")

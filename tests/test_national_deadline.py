@@ -23,7 +23,7 @@ from ckanext.lutsk import (
 )
 from ckanext.lutsk.status import OVERDUE_NATIONAL
 from tests import sync_support
-from tests.lutsk_factories import body_org, dataset, site_user
+from tests.lutsk_factories import dataset, site_user
 
 pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")]
 
@@ -60,17 +60,6 @@ def _patch(id_: str, **changes):
 
 def _report(**kw):
     return deadline_report.build_report({"ignore_auth": True}, body="finance-budget", **kw)
-
-
-@pytest.fixture
-def publishing(peer, ckan_config, monkeypatch):
-    sync_support.configure(monkeypatch, ckan_config, peer.url, peer.city_token)
-    return peer
-
-
-@pytest.fixture
-def org():
-    return body_org("finance-budget")
 
 
 @pytest.mark.peer

@@ -14,23 +14,12 @@ from ckan.tests.helpers import call_action
 
 from ckanext.lutsk import publisher, sync_state
 from tests import sync_support
-from tests.lutsk_factories import body_org, dataset, site_user
+from tests.lutsk_factories import dataset, site_user
 
 pytestmark = [
     pytest.mark.peer,
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues"),
 ]
-
-
-@pytest.fixture
-def publishing(peer, ckan_config, monkeypatch):
-    sync_support.configure(monkeypatch, ckan_config, peer.url, peer.city_token)
-    return peer
-
-
-@pytest.fixture
-def org():
-    return body_org("finance-budget")
 
 
 def _patch(id_: str, **changes):

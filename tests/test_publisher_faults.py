@@ -11,7 +11,7 @@ from ckan import plugins
 from ckanext.lutsk import publisher, sync_state
 from tests import sync_support
 from tests.fault_proxy import FaultProxy
-from tests.lutsk_factories import body_org, dataset
+from tests.lutsk_factories import dataset
 from tests.peer import server
 
 pytestmark = [
@@ -25,11 +25,6 @@ def proxy(peer):
     running = FaultProxy(upstream_port=int(peer.url.rsplit(":", 1)[1]))
     yield running
     running.close()
-
-
-@pytest.fixture
-def org():
-    return body_org("finance-budget")
 
 
 @pytest.mark.parametrize(

@@ -32,11 +32,6 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 in_request = pytest.mark.usefixtures("with_request_context")
 
 
-@pytest.fixture
-def org():
-    return body_org("finance-budget")
-
-
 @in_request
 class TestValidPassport:
     def test_fields_round_trip_with_datagovua_keys(self, org):

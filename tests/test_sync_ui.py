@@ -48,12 +48,6 @@ def people():
     return finance, users, tokens
 
 
-@pytest.fixture
-def publishing(peer, ckan_config, monkeypatch):
-    sync_support.configure(monkeypatch, ckan_config, peer.url, peer.city_token)
-    return peer
-
-
 def test_dataset_page_shows_the_national_copy_to_editors_and_ict_only(app, publishing, people):
     finance, _users, tokens = people
     pkg = dataset(owner_org=finance["id"], name=sync_support.unique("page"))

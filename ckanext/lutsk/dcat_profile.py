@@ -94,6 +94,15 @@ _SERVICE_FORMATS = {"API", "WMS", "WFS"}
 _NAME_RE = re.compile(r"[a-z0-9_-]{2,100}")
 _MAILTO = "mailto:"
 
+# The stock profile's publisher fields; the registry describes the body instead.
+_PUBLISHER_FIELDS = (
+    "publisher_uri",
+    "publisher_name",
+    "publisher_email",
+    "publisher_url",
+    "publisher_type",
+    "publisher_identifier",
+)
 # What the stock parsers add that the passport carries elsewhere (or not at all).
 _CONSUMED_EXTRAS = {
     "identifier",
@@ -112,12 +121,7 @@ _CONSUMED_EXTRAS = {
     "contact_email",
     "contact_identifier",
     "contact_url",
-    "publisher_uri",
-    "publisher_name",
-    "publisher_email",
-    "publisher_url",
-    "publisher_type",
-    "publisher_identifier",
+    *_PUBLISHER_FIELDS,
 }
 _CONSUMED_KEYS = (
     "url",
@@ -236,16 +240,7 @@ _REPLACED_CONTACT = (
     "author",
     "author_email",
 )
-_REPLACED_PUBLISHER = (
-    "organization",
-    "publisher",
-    "publisher_uri",
-    "publisher_name",
-    "publisher_email",
-    "publisher_url",
-    "publisher_type",
-    "publisher_identifier",
-)
+_REPLACED_PUBLISHER = ("organization", "publisher", *_PUBLISHER_FIELDS)
 _REPLACED_RESOURCE = frozenset({"format", "mimetype", "compress_format"})
 
 
