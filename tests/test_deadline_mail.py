@@ -7,9 +7,11 @@ import email
 import email.policy
 import os
 import socket
+from datetime import datetime
 
 import pytest
 from aiosmtpd.controller import Controller
+from ckan import model
 from ckan.cli.cli import ckan
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
@@ -175,6 +177,36 @@ class TestReminders:
         assert "olena@lutskrada.gov.ua: sent 1 datasets (0 already told)" in result.output
         assert "petro@lutskrada.gov.ua: sent 1 datasets (0 already told)" in result.output
         assert len(inbox.take()) == 2
+
+    @pytest.mark.usefixtures("with_extended_cli")
+    def test_pruning_the_log_keeps_what_still_stops_a_repeat(self, world, inbox, freezer, cli):
+        deadline_mail.send_reminders()  # Monday: two overdue, one due soon
+        inbox.take()
+        week = mail_log.SentNotice(
+            kind=mail_log.DIGEST_WEEK,
+            recipient="ikt@lutskrada.gov.ua",
+            occurrence="2026-W10",
+            sent_at=datetime.fromisoformat(D0),
+        )
+        model.Session.add(week)
+        model.Session.commit()
+
+        freezer.move_to("2026-04-11 10:00:00")  # 40 days later, nothing updated
+        assert cli.invoke(ckan, ["lutsk", "deadlines", "prune-mail-log", "--keep-days", "0"]).exit_code == 2
+        result = cli.invoke(ckan, ["lutsk", "deadlines", "prune-mail-log", "--keep-days", "30"])
+        assert result.exit_code == 0, result.output
+        # The due-soon notice (that dataset is late now, a new state) and the digest week go;
+        # the datasets still late for the same deadline keep theirs.
+        assert "2 old mail records deleted." in result.output
+        olena = mail_log.sent_keys(mail_log.REMINDER, "olena@lutskrada.gov.ua")
+        assert {state for _id, state, _due in olena} == {"overdue_change"} and len(olena) == 1
+        assert len(mail_log.sent_keys(mail_log.REMINDER, "petro@lutskrada.gov.ua")) == 1
+
+        again = deadline_mail.send_reminders()
+        assert {(o.recipient, o.datasets, o.already_sent) for o in again} == {
+            ("olena@lutskrada.gov.ua", 1, 1),
+            ("petro@lutskrada.gov.ua", 0, 1),
+        }
 
 
 class TestDigest:

@@ -141,3 +141,13 @@ def digest(ctx: click.Context, dry_run: bool) -> None:
             "no recipient: set ckanext.lutsk.ict_email or give the ICT organization members with e-mails"
         )
     _echo_outcomes(outcomes, dry_run)
+
+
+@deadlines.command("prune-mail-log")
+@click.option("--keep-days", type=click.IntRange(min=1), help="Default ckanext.lutsk.mail_log_keep_days.")
+@click.pass_context
+def prune_mail_log(ctx: click.Context, keep_days: int | None) -> None:
+    """Delete old records of sent deadline mails that no longer prevent a repeat (monthly cron)."""
+    with _in_request(ctx):
+        removed = deadline_mail.prune_log(keep_days)
+    click.echo(f"{removed} old mail records deleted.")

@@ -9,6 +9,7 @@ back, so the news goes out on the next run.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -55,6 +56,23 @@ def _send(
         model.Session.rollback()
         raise
     model.Session.commit()
+
+
+# -- the log --------------------------------------------------------------------------
+
+
+def prune_log(keep_days: int | None = None) -> int:
+    """Drop mail-log rows older than ``keep_days`` (ckanext.lutsk.mail_log_keep_days) that
+    no longer stop a repeat: only datasets late now for the same deadline keep theirs."""
+    if keep_days is None:
+        keep_days = tk.config.get("ckanext.lutsk.mail_log_keep_days")
+    if keep_days < 1:
+        raise ValueError("keep_days must be at least 1")
+    late = deadline_report.build_report({"ignore_auth": True}, states=["overdue"])["datasets"]
+    cutoff = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(days=keep_days)  # noqa: UP017
+    removed = mail_log.prune(cutoff, {_key(r) for r in late})
+    model.Session.commit()
+    return removed
 
 
 # -- reminders ------------------------------------------------------------------------

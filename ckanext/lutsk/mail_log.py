@@ -65,3 +65,25 @@ def add(kind: str, recipient: str, keys: Iterable[Key]) -> None:
             )
         )
     model.Session.flush()
+
+
+def prune(older_than: dt.datetime, current: set[Key]) -> int:
+    """Delete what was sent before ``older_than`` and is no longer news to keep: notices
+    whose dataset, state and deadline are not ``current`` (a dataset still overdue for the
+    same deadline keeps its row, or it would be told again) and old digest weeks. Returns
+    how many rows went; the caller commits."""
+    rows = (
+        model.Session.query(
+            SentNotice.id, SentNotice.kind, SentNotice.dataset_id, SentNotice.state, SentNotice.occurrence
+        )
+        .filter(SentNotice.sent_at < older_than)
+        .all()
+    )
+    gone = [
+        r.id for r in rows if r.kind == DIGEST_WEEK or (r.dataset_id, r.state, r.occurrence) not in current
+    ]
+    for start in range(0, len(gone), 1000):
+        model.Session.query(SentNotice).filter(SentNotice.id.in_(gone[start : start + 1000])).delete(
+            synchronize_session=False
+        )
+    return len(gone)
