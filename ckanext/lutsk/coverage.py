@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, ScalarNode, SequenceNode
 
-from ckanext.lutsk import deadlines
+from ckanext.lutsk import deadlines, yaml_checks
 from ckanext.lutsk.registry import LocalizedText, Registry
+from ckanext.lutsk.yaml_checks import line as _line
 
 __all__ = [
     "DEFAULT_PATH",
@@ -157,12 +156,9 @@ def load_annex(path: str | os.PathLike[str] | None = None, registry: Registry | 
 def parse_annex(text: str, source: str = "<string>", registry: Registry | None = None) -> Annex:
     """Validate annex YAML given as text; ``source`` names it in messages."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise AnnexError(source, [(line, None, None, f"not valid YAML: {problem}")]) from exc
+        root = yaml_checks.compose(text)
+    except yaml_checks.SyntaxProblem as exc:
+        raise AnnexError(source, [(exc.line, None, None, exc.message)]) from exc
     checker = _Checker(registry)
     annex = checker.check(root, source)
     if checker.problems or annex is None:
@@ -170,40 +166,10 @@ def parse_annex(text: str, source: str = "<string>", registry: Registry | None =
     return annex
 
 
-def _line(node: Node) -> int:
-    return node.start_mark.line + 1
-
-
-class _Checker:
+class _Checker(yaml_checks.NodeChecker):
     def __init__(self, registry: Registry | None) -> None:
+        super().__init__()
         self.registry = registry
-        self.problems: list[tuple[int, str | None, str | None, str]] = []
-        self._constructor = SafeConstructor()
-
-    def add(self, line: int, row: str | None, name: str | None, message: str) -> None:
-        self.problems.append((line, row, name, message))
-
-    def value(self, node: Node) -> Any:
-        try:
-            return self._constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError) as exc:
-            self.add(_line(node), None, None, f"cannot read value: {exc}")
-            return None
-
-    def mapping(self, node: Node, row: str | None, what: str) -> dict[str, tuple[Node, Node]] | None:
-        if not isinstance(node, MappingNode):
-            self.add(_line(node), row, what, "must be a mapping")
-            return None
-        out: dict[str, tuple[Node, Node]] = {}
-        for key_node, value_node in node.value:
-            key = self.value(key_node)
-            if not isinstance(key, str):
-                self.add(_line(key_node), row, what, f"key {key!r} must be text")
-            elif key in out:
-                self.add(_line(key_node), row, key, f"duplicate key (first on line {_line(out[key][0])})")
-            else:
-                out[key] = (key_node, value_node)
-        return out
 
     def localized(self, node: Node, row: str | None, what: str) -> LocalizedText | None:
         langs = self.mapping(node, row, what)

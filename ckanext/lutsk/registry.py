@@ -15,11 +15,11 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import yaml
-from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, ScalarNode, SequenceNode
+
+from ckanext.lutsk import yaml_checks
+from ckanext.lutsk.yaml_checks import line as _line
 
 __all__ = [
     "COUNCIL_KIND",
@@ -340,22 +340,14 @@ def get_registry() -> Registry:
 def parse_registry(text: str, source: str = "<string>") -> Registry:
     """Validate registry YAML given as text; ``source`` names it in messages."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise RegistryError(source, [Problem(line, None, None, f"not valid YAML: {problem}")]) from exc
+        root = yaml_checks.compose(text)
+    except yaml_checks.SyntaxProblem as exc:
+        raise RegistryError(source, [Problem(exc.line, None, None, exc.message)]) from exc
     checker = _Checker()
     registry = checker.check(root, source)
     if checker.problems or registry is None:
         raise RegistryError(source, checker.problems)
     return registry
-
-
-def _line(node: Node) -> int:
-    # PyYAML marks are 0-based.
-    return node.start_mark.line + 1
 
 
 @dataclass
@@ -369,48 +361,11 @@ class _Raw:
         return self.lines.get(name, self.body.line)
 
 
-class _Checker:
+class _Checker(yaml_checks.NodeChecker):
     """Walks the composed YAML tree, collecting problems instead of stopping."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-        self._constructor = SafeConstructor()
-        self._values: dict[int, Any] = {}
 
     def add(self, line: int, slug: str | None, name: str | None, message: str) -> None:
         self.problems.append(Problem(line, slug, name, message))
-
-    # -- generic helpers
-
-    def value(self, node: Node) -> Any:
-        """The Python value of a node; an unreadable one (e.g. the date
-        2021-13-45) is reported once and read as null."""
-        key = id(node)
-        if key not in self._values:
-            try:
-                self._values[key] = self._constructor.construct_object(node, deep=True)
-            except (yaml.YAMLError, ValueError, TypeError) as exc:
-                self.add(_line(node), None, None, f"cannot read value {node.value!r}: {exc}")
-                self._values[key] = None
-        return self._values[key]
-
-    def mapping(self, node: Node, slug: str | None, what: str) -> dict[str, tuple[Node, Node]] | None:
-        """Key → (key node, value node); reports non-mappings and duplicate keys."""
-        if not isinstance(node, MappingNode):
-            self.add(_line(node), slug, what, "must be a mapping")
-            return None
-        out: dict[str, tuple[Node, Node]] = {}
-        for key_node, value_node in node.value:
-            key = self.value(key_node)
-            if not isinstance(key, str):
-                self.add(_line(key_node), slug, what, f"key {key!r} must be text")
-                continue
-            if key in out:
-                first = _line(out[key][0])
-                self.add(_line(key_node), slug, key, f"duplicate key (first on line {first})")
-                continue
-            out[key] = (key_node, value_node)
-        return out
 
     def text(self, fields: dict[str, tuple[Node, Node]], name: str, slug: str | None) -> str | None:
         """Optional non-empty string field; ``None`` when absent or null."""
