@@ -117,19 +117,7 @@ def reminder_text(rows: list[dict[str, Any]], name: str) -> tuple[str, str]:
         ),
     ]
     if overdue:
-        lines += ["", _("Overdue:")]
-        for r in overdue:
-            lines.append(
-                "- "
-                + _("{title} ({body}): {state}, due {date}, {days}").format(
-                    title=r["title"],
-                    body=r["body_title"],
-                    state=r["state_label"],
-                    date=_day(r["next_due"]),
-                    days=r["days_text"],
-                )
-            )
-            lines.append(f"  {r['url']}")
+        lines += ["", _("Overdue:"), *_overdue_lines(overdue)]
     if soon:
         lines += ["", _("Due soon:")]
         for r in soon:
@@ -146,6 +134,24 @@ def reminder_text(rows: list[dict[str, Any]], name: str) -> tuple[str, str]:
         lines += [f"  {_site_url()}/organization/{b}/deadlines" for b in bodies]
     lines += ["", _("This message was sent automatically by the Lutsk City Council open data portal.")]
     return subject, "\n".join(lines) + "\n"
+
+
+def _overdue_lines(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    """An overdue dataset as two lines of a mail: what, whose, how late; its link."""
+    lines = []
+    for r in rows:
+        lines.append(
+            "- "
+            + _("{title} ({body}): {state}, due {date}, {days}").format(
+                title=r["title"],
+                body=r["body_title"],
+                state=r["state_label"],
+                date=_day(r["next_due"]),
+                days=r["days_text"],
+            )
+        )
+        lines.append(f"  {r['url']}")
+    return lines
 
 
 def _day(iso: str | None) -> str:
@@ -221,19 +227,7 @@ def digest_text(report: Mapping[str, Any], new: list[dict[str, Any]], old: int) 
         share = "—" if s["on_time_percent"] is None else f"{s['on_time_percent']} %"
         lines.append(f"- {s['body_title']}: {share}, {s['overdue']}")
     if new:
-        lines += ["", _("Overdue since the last digest:")]
-        for r in new:
-            lines.append(
-                "- "
-                + _("{title} ({body}): {state}, due {date}, {days}").format(
-                    title=r["title"],
-                    body=r["body_title"],
-                    state=r["state_label"],
-                    date=_day(r["next_due"]),
-                    days=r["days_text"],
-                )
-            )
-            lines.append(f"  {r['url']}")
+        lines += ["", _("Overdue since the last digest:"), *_overdue_lines(new)]
     if old:
         lines += [
             "",
