@@ -75,17 +75,19 @@ class TestOverviewCounts:
         )
         assert deadline_overview.summary(overdue) == full["summary"], "any day, from the index"
 
-    def test_a_report_only_state_moves_the_dataset_out_of_its_indexed_state(self, world, monkeypatch):
+    def test_a_report_only_state_moves_the_dataset_out_of_its_indexed_state(self, world):
         """A state the index does not hold (the national copy late) comes from the rows: the
         dataset leaves the on-time state the index counted it in."""
-        monkeypatch.setattr(deadline_overview, "ID_CHUNK", 1)  # one Solr query per id
         rows = {
             r["name"]: r
             for r in call_action("lutsk_deadline_report", context={"ignore_auth": True})["datasets"]
         }
         overdue = call_action("lutsk_deadline_report", context={"ignore_auth": True}, state="overdue")
         extra = "overdue_national"
-        late = [{**rows[name], "state": extra} for name in ("b-on-time", "a-due-soon", "a-on-time")]
+        late = [
+            {**rows[name], "state": extra, "passport_state": rows[name]["state"]}
+            for name in ("b-on-time", "a-due-soon", "a-on-time")
+        ]
         report = {
             **overdue,
             "totals": {**overdue["totals"], "counts": {**overdue["totals"]["counts"], extra: 0}},

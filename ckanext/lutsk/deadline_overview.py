@@ -10,8 +10,8 @@ report itself makes on any day). The overdue datasets come from the report asked
 ``state=overdue``, which stays the one source of the rows.
 
 Report-only states (those not in the index, e.g. a national copy late on data.gov.ua) are
-taken from those overdue rows: each such dataset is moved from the on-time state the
-index counted it in to its report state, as the report does.
+taken from those overdue rows: each such dataset is moved from the state of its passport
+(``passport_state``, where the index counted it) to its report state, as the report does.
 """
 
 from __future__ import annotations
@@ -21,13 +21,10 @@ from datetime import date
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.lib.search.query import solr_literal
 
 from ckanext.lutsk import deadline_report, helpers, settings, status
 
 BODY_FIELD = "organization"
-#: Ids per query: Solr refuses more than 1,024 clauses by default.
-ID_CHUNK = 500
 
 
 def _search_counts(fq: str) -> dict[str, int]:
@@ -68,21 +65,11 @@ def summary(overdue_report: Mapping[str, Any]) -> list[dict[str, Any]]:
         for slug, n in _search_counts("+" + query).items():
             body(slug)[state] += n
 
-    # Report-only states: the index counted these datasets as on time or due soon.
-    moved = [r for r in overdue_report["datasets"] if r["state"] not in status.ALL_STATES]
-    if moved:
-        soon = status.state_query([status.DUE_SOON], as_of, due_soon_days=due_soon_days, calendar=calendar)
-        due_soon: dict[str, int] = {}
-        for i in range(0, len(moved), ID_CHUNK):
-            ids = " OR ".join(solr_literal(r["id"]) for r in moved[i : i + ID_CHUNK])
-            for slug, n in _search_counts(f"+id:({ids}) +{soon}").items():
-                due_soon[slug] = due_soon.get(slug, 0) + n
-        for row in moved:
+    # Report-only states: the index counted these datasets in the state of their passport.
+    for row in overdue_report["datasets"]:
+        if row["state"] not in status.ALL_STATES:
             slug = row["body"] or ""
-            from_state = status.DUE_SOON if due_soon.get(slug) else status.ON_TIME
-            if from_state == status.DUE_SOON:
-                due_soon[slug] -= 1
-            body(slug)[from_state] -= 1
+            body(slug)[row["passport_state"]] -= 1
             body(slug)[row["state"]] += 1
 
     registry, lang = settings.registry(), helpers.lutsk_lang()

@@ -436,7 +436,8 @@ def apply_national(
     texts: _Texts,
 ) -> None:
     """Note on ``row`` that its national copy is behind; late (``overdue_national``) when the
-    passport is on time here and the copy's deadline has passed."""
+    passport is on time here and the copy's deadline has passed (``passport_state`` keeps the
+    state the passport alone gives)."""
     row["national_behind_since"] = since.isoformat()
     row["national_due"] = due.isoformat()
     if row["state"] not in GOOD_STATES or due >= as_of:
@@ -445,6 +446,7 @@ def apply_national(
         OVERDUE_NATIONAL, due, calendar.working_days_between(due, as_of), REASON_NATIONAL
     )
     row.update(
+        passport_state=row["state"],
         state=OVERDUE_NATIONAL,
         state_label=texts.states[OVERDUE_NATIONAL],
         reason=REASON_NATIONAL,
