@@ -21,7 +21,6 @@ import io
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -397,16 +396,9 @@ def measure_plan(ini: Path, out_dir: Path) -> dict:
 
 
 def _child(kind: str, ini: Path, tmp: Path) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(ini), str(tmp)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode:
-        raise SystemExit(f"bench child {kind} failed:\n{out.stderr[-4000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    from schema_and_registry import run_child
+
+    return run_child(__file__, kind, ini, str(tmp))
 
 
 def main() -> None:

@@ -135,18 +135,18 @@ def measure_registry_sync(ini: Path) -> dict:
     }
 
 
-def run_child(script: str, kind: str, ini: Path) -> dict:
-    """Run ``script --child KIND INI`` in its own process (its own CKAN config and
+def run_child(script: str, kind: str, ini: Path, *args: str) -> dict:
+    """Run ``script --child KIND INI [ARGS]`` in its own process (its own CKAN config and
     plugins) and return the JSON it prints last."""
     out = subprocess.run(
-        [sys.executable, script, "--child", kind, str(ini)],
+        [sys.executable, script, "--child", kind, str(ini), *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
     if out.returncode:
-        raise SystemExit(f"bench child {kind} failed:\n{out.stderr[-3000:]}")
+        raise SystemExit(f"bench child {kind} failed:\n{out.stderr[-4000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
