@@ -31,8 +31,9 @@ def lutsk_passport_pdf_available() -> bool:
 
 
 def download(id: str, fmt: str) -> Response:
-    if fmt not in FORMATS or (fmt == "pdf" and not passport_pdf.available()):
-        if passport_pdf.available():
+    pdf = passport_pdf.available()
+    if fmt not in FORMATS or (fmt == "pdf" and not pdf):
+        if pdf:
             return tk.abort(404, tk._("The passport is available as CSV, JSON or PDF."))
         return tk.abort(404, tk._("The passport is available as CSV or JSON."))
     context = {"user": tk.current_user.name if tk.current_user.is_authenticated else None}
