@@ -14,7 +14,6 @@ setup(
     license="AGPL-3.0-or-later",
     python_requires=">=3.11",
     packages=find_namespace_packages(include=["ckanext", "ckanext.*"]),
-    namespace_packages=["ckanext"],
     include_package_data=True,
     package_data={
         "ckanext.lutsk": [
@@ -50,10 +49,10 @@ setup(
     entry_points={
         "ckan.plugins": [
             "lutsk = ckanext.lutsk.plugin:LutskPlugin",
-            "lutsk_datagovua = ckanext.lutsk.harvester:LutskDatagovuaHarvester",
+            "lutsk_datagovua = ckanext.lutsk.datagovua.harvester:LutskDatagovuaHarvester",
         ],
         "ckan.rdf.profiles": [
-            "lutsk = ckanext.lutsk.dcat_profile:LutskDCATAPProfile",
+            "lutsk = ckanext.lutsk.dcat.profile:LutskDCATAPProfile",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

@@ -50,7 +50,7 @@ def _bench_ini(tmp: Path) -> Path:
 def _write_registry_and_annex(tmp: Path) -> list[str]:
     import yaml
 
-    from ckanext.lutsk.coverage import load_annex
+    from ckanext.lutsk.domain.annex835 import load_annex
 
     slugs = [f"body-{i:02d}" for i in range(1, BODIES)]
     registry = {
@@ -144,13 +144,14 @@ def generate(ini: Path, tmp: Path) -> dict:
 
     app = make_app(load_config(str(ini)))
     with app._wsgi_app.test_request_context():
-        from ckanext.lutsk import organizations, settings, workdays
+        from ckanext.lutsk import config, organizations
+        from ckanext.lutsk.domain import workdays
 
-        settings.reload()
-        reg = settings.registry()
+        config.reload()
+        reg = config.registry()
         organizations.sync(reg)
         orgs = {g.name: g.id for g in model.Session.query(model.Group).filter(model.Group.is_organization)}
-        annex = settings.annex()
+        annex = config.annex()
         today = workdays.kyiv_today()
         rnd = random.Random(SEED)
         slugs = [b.slug for b in reg]
@@ -250,7 +251,7 @@ def _bulk_insert(model, datasets: list[dict]) -> None:
 def _simulate_history(rnd: random.Random, model, today: dt.date) -> tuple[int, int]:
     """A year of daily states for every public dataset: each body has its own habit of
     updating late; every period a dataset goes on time → due soon → (late) → on time."""
-    from ckanext.lutsk import catalogue, history
+    from ckanext.lutsk.model import catalogue, history
 
     records = catalogue.load_records(public_only=True)
     start = today - dt.timedelta(days=DAYS)
@@ -329,7 +330,9 @@ def measure_plan(ini: Path, out_dir: Path) -> dict:
     with app._wsgi_app.test_request_context():
         from ckan import model
 
-        from ckanext.lutsk import history, oversight, workdays
+        from ckanext.lutsk.domain import workdays
+        from ckanext.lutsk.model import history
+        from ckanext.lutsk.oversight import service as oversight
 
         base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         today = workdays.kyiv_today()

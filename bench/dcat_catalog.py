@@ -252,10 +252,10 @@ def main() -> None:
     with app._wsgi_app.test_request_context():
         from ckan.lib import search
 
-        from ckanext.lutsk import organizations, settings
+        from ckanext.lutsk import config, organizations
 
         search.clear_all()
-        organizations.sync(settings.registry())
+        organizations.sync(config.registry())
         user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
         made = [
             tk.get_action("package_create")({"user": user}, spec)

@@ -87,11 +87,11 @@ def generate(n: int, today: date, rng: random.Random) -> tuple[list[dict], list[
     import ckan.plugins.toolkit as tk
     from ckan import model
 
-    from ckanext.lutsk import settings
+    from ckanext.lutsk import config
 
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
     orgs = []
-    for body in settings.registry().active():
+    for body in config.registry().active():
         org = model.Group.get(body.slug) or tk.get_action("organization_create")(
             {"user": site_user, "ignore_auth": True}, {"name": body.slug, "title": body.title("uk")}
         )
@@ -163,7 +163,7 @@ def build(n: int) -> float:
     from ckan.lib import search
     from ckan.lib.search.common import make_connection
 
-    from ckanext.lutsk import workdays
+    from ckanext.lutsk.domain import workdays
 
     t0 = time.perf_counter()
     search.clear_all()  # this site id's documents only
@@ -269,7 +269,7 @@ def naive_report() -> tuple[float, set[str]]:
     import ckan.plugins.toolkit as tk
     from ckan import model
 
-    from ckanext.lutsk import status
+    from ckanext.lutsk.deadlines import status
 
     t0 = time.perf_counter()
     ids = [
@@ -292,7 +292,7 @@ def ict_user_token() -> str:
     import ckan.plugins.toolkit as tk
     from ckan import model
 
-    from ckanext.lutsk import settings
+    from ckanext.lutsk import config
 
     name = "bench-ict-staff"
     if model.User.get(name) is None:
@@ -300,7 +300,7 @@ def ict_user_token() -> str:
         model.Session.commit()
         tk.get_action("organization_member_create")(
             {"ignore_auth": True},
-            {"id": settings.ict_organization(), "username": name, "role": "member"},
+            {"id": config.ict_organization(), "username": name, "role": "member"},
         )
     return tk.get_action("api_token_create")(
         {"ignore_auth": True, "user": name}, {"user": name, "name": "bench"}
@@ -311,7 +311,7 @@ def check_overview_counts() -> None:
     """The overview's per-body counts (Solr facets) equal the full report's summary."""
     import ckan.plugins.toolkit as tk
 
-    from ckanext.lutsk import deadline_overview
+    from ckanext.lutsk.deadlines import overview as deadline_overview
 
     report = tk.get_action("lutsk_deadline_report")
     full = report({"ignore_auth": True}, {})["summary"]
@@ -352,7 +352,9 @@ def main() -> None:
     app = load_app()
     logging.disable(logging.INFO)  # the per-dataset debug lines would be part of the timings
     with app._wsgi_app.test_request_context():
-        from ckanext.lutsk import deadline_index, settings, workdays
+        from ckanext.lutsk import config
+        from ckanext.lutsk.deadlines import index as deadline_index
+        from ckanext.lutsk.domain import workdays
 
         today = workdays.kyiv_today()
         print(f"Bench: {args.datasets} datasets, today {today}, site id {ENV['CKAN_SITE_ID']}")
@@ -369,7 +371,7 @@ def main() -> None:
             deadline_index.reindex(deadline_index.find_stale().stale)
 
         token = ict_user_token()
-        body = settings.registry().active()[0].slug
+        body = config.registry().active()[0].slug
         if not args.pages_only:
             report_and_refresh(args.datasets, today)
         check_overview_counts()
@@ -381,7 +383,7 @@ def main() -> None:
 
 
 def report_and_refresh(n: int, today: date) -> None:
-    from ckanext.lutsk import deadline_index
+    from ckanext.lutsk.deadlines import index as deadline_index
 
     print("\n1. Overdue report, all bodies")
     t_solr, report = solr_report()

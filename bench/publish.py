@@ -146,7 +146,9 @@ def run(count: int, peer) -> None:
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
 
-    from ckanext.lutsk import datagovua, publisher, settings
+    from ckanext.lutsk import config
+    from ckanext.lutsk.datagovua import publisher
+    from ckanext.lutsk.domain import mapping
 
     app = make_app(load_config(str(ROOT / "test.ini")))
     with app._wsgi_app.test_request_context():
@@ -167,12 +169,12 @@ def run(count: int, peer) -> None:
             "user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"],
             "ignore_auth": True,
         }
-        reg = settings.registry()
+        reg = config.registry()
         bare_dicts = []
         for pkg_id in ids:
             local = tk.get_action("package_show")(dict(site), {"id": pkg_id})
-            remote = datagovua.to_remote(
-                local, owner_org=datagovua.national_org(reg, local["organization"]["name"])
+            remote = mapping.to_remote(
+                local, owner_org=mapping.national_org(reg, local["organization"]["name"])
             )
             bare_dicts.append({**remote, "name": f"{remote['name']}-bare"})
 

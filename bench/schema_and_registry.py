@@ -68,10 +68,10 @@ def measure_schema(ini: Path, stock: bool) -> dict:
     app = _app(ini)
     with app._wsgi_app.test_request_context():
         _reset()
-        from ckanext.lutsk import organizations, settings
+        from ckanext.lutsk import config, organizations
 
         passport = sys.modules["tests.lutsk_factories"].passport
-        organizations.sync(settings.registry())
+        organizations.sync(config.registry())
         user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
         dicts = []
         for i in range(N):
@@ -94,7 +94,7 @@ def measure_registry_sync(ini: Path) -> dict:
     with app._wsgi_app.test_request_context():
         _reset()
         from ckanext.lutsk import organizations
-        from ckanext.lutsk.registry import load_registry
+        from ckanext.lutsk.domain.registry import load_registry
 
         bodies = [
             {

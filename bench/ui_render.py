@@ -31,9 +31,9 @@ def measure(ini: Path, stock: bool) -> dict:
     app = make_app(load_config(str(ini)))
     with app._wsgi_app.test_request_context():
         search.clear_all()
-        from ckanext.lutsk import organizations, settings
+        from ckanext.lutsk import config, organizations
 
-        organizations.sync(settings.registry())
+        organizations.sync(config.registry())
         user = factories.SysadminWithToken()
         data = passport(name="render-bench", owner_org="finance-budget")
         if stock:

@@ -7,14 +7,14 @@ from typing import Any
 
 from ckan.tests import factories
 
-from ckanext.lutsk import settings
+from ckanext.lutsk import config
 
 _seq = itertools.count(1)
 
 
 def body_org(slug: str = "finance-budget", **kwargs: Any) -> dict[str, Any]:
     """The CKAN organization of registry body ``slug`` (created as the bodies sync would)."""
-    body = settings.registry().get(slug)
+    body = config.registry().get(slug)
     title = body.title("uk") if body else slug
     return factories.Organization(name=slug, title=title, **kwargs)
 

@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 import yaml
 from ckan import model
 
-from ckanext.lutsk import organizations, settings
+from ckanext.lutsk import config, organizations
 
 DEMO_FILE = os.path.join(os.path.dirname(__file__), "data", "demo.yaml")
 
@@ -109,7 +109,7 @@ def load(path: str = DEMO_FILE) -> list[str]:
     ensure_user(admin["name"], admin["email"], admin["password"], admin.get("fullname", ""), sysadmin=True)
     report.append(f"sysadmin: {admin['name']} / {admin['password']}  (dev only)")
 
-    registry = settings.registry()
+    registry = config.registry()
     _plan, api = organizations.sync(registry)
     report.append(f"demo: {len(registry.active())} bodies, {api.writes} organizations created or updated")
 

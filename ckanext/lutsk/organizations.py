@@ -9,8 +9,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.lutsk import bodies_sync
-from ckanext.lutsk.registry import Registry
+from ckanext.lutsk.domain import org_plan
+from ckanext.lutsk.domain.registry import Registry
 
 _PAGE = 25  # CKAN caps organization_list(all_fields) at 25 rows by default
 
@@ -50,15 +50,15 @@ def all_organizations(api: ActionCounter) -> list[dict[str, Any]]:
 def sync(
     registry: Registry,
     dry_run: bool = False,
-    progress: Callable[[bodies_sync.Change], None] | None = None,
+    progress: Callable[[org_plan.Change], None] | None = None,
     api: ActionCounter | None = None,
-) -> tuple[list[bodies_sync.Change], ActionCounter]:
+) -> tuple[list[org_plan.Change], ActionCounter]:
     """Bring the organizations in step with the registry; returns the plan and the counts."""
     api = api or ActionCounter()
     existing = {o["name"]: o for o in all_organizations(api)}
-    changes = bodies_sync.plan(registry, existing.values())
+    changes = org_plan.plan(registry, existing.values())
     if not dry_run:
-        bodies_sync.apply(
+        org_plan.apply(
             changes,
             existing,
             create=lambda data: api.call("organization_create", data, write=True),

@@ -13,16 +13,15 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-import ckan.plugins.toolkit as tk
-
-from ckanext.lutsk.passport import Row
+from ckanext.lutsk import config
+from ckanext.lutsk.domain.passport import Row
 
 FONTS = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 FAMILY = "DejaVu"
 
 
 def font_paths() -> dict[str, Path]:
-    folder = Path(tk.config.get("ckanext.lutsk.pdf_font_dir") or "/usr/share/fonts/truetype/dejavu")
+    folder = config.pdf_font_dir()
     return {style: folder / name for style, name in FONTS.items()}
 
 

@@ -9,78 +9,25 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.dcat.interfaces import IDCATRDFHarvester, IDCATURIGenerator
-from ckanext.lutsk import (
-    auth,
-    dcat_hooks,
-    deadline_actions,
-    deadline_helpers,
-    deadline_views,
-    harvest_sources,
-    helpers,
-    oversight_helpers,
-    oversight_views,
-    passport_views,
-    publisher,
-    settings,
-    status,
-    sync_actions,
-    sync_views,
-    validators,
-    vocabularies,
-)
+from ckanext.lutsk import config, helpers
+from ckanext.lutsk.datagovua import publisher
+from ckanext.lutsk.dcat import hooks as dcat_hooks
+from ckanext.lutsk.deadlines import status
+from ckanext.lutsk.domain import vocabularies
+from ckanext.lutsk.logic import auth
+from ckanext.lutsk.logic.auth import datasets as auth_datasets
 
 
-def blueprints() -> list:
-    """IBlueprint: every blueprint of the extension (add new modules' blueprints here)."""
-    return [
-        passport_views.passport,
-        deadline_views.deadlines,
-        oversight_views.oversight_bp,
-        sync_views.datagovua,
-    ]
-
-
-def actions() -> dict[str, Any]:
-    """IActions: every action of the extension (add new modules' actions here)."""
-    return {
-        **sync_actions.get_actions(),
-        **harvest_sources.get_actions(),
-        **deadline_actions.get_actions(),
-        **dcat_hooks.get_actions(),
-    }
-
-
-def all_validators() -> dict[str, Any]:
-    """IValidators: every validator of the extension (add new modules' here)."""
-    return {**validators.get_validators(), **oversight_helpers.get_validators()}
-
-
-def all_helpers() -> dict[str, Any]:
-    """ITemplateHelpers: every helper of the extension (add new modules' here)."""
-    return {
-        **helpers.get_helpers(),
-        **oversight_helpers.get_helpers(),
-        **sync_views.get_helpers(),
-        "lutsk_passport_pdf_available": passport_views.lutsk_passport_pdf_available,
-    }
-
-
-def auth_functions() -> dict[str, Any]:
-    """IAuthFunctions: every auth function of the extension (add new modules' here)."""
-    return {
-        **auth.get_auth_functions(),
-        **sync_actions.get_auth_functions(),
-        **harvest_sources.get_auth_functions(),
-    }
-
-
+# Each part is found by tk.blanket under CKAN's conventional name (helpers, logic.action,
+# logic.validators, views, cli); auth functions by a function, as some exist only with
+# ckanext-harvest loaded.
 @tk.blanket.config_declarations
 @tk.blanket.cli
-@tk.blanket.validators(all_validators)
-@tk.blanket.helpers(all_helpers)
-@tk.blanket.auth_functions(auth_functions)
-@tk.blanket.actions(actions)
-@tk.blanket.blueprints(blueprints)
+@tk.blanket.validators
+@tk.blanket.helpers
+@tk.blanket.auth_functions(auth.get_auth_functions)
+@tk.blanket.actions
+@tk.blanket.blueprints
 class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
@@ -106,10 +53,10 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
     def configure(self, config_: tk.CKANConfig) -> None:
         publisher.register_session_events()
         # Load the working-day calendar now, so a broken file is logged (with its line) at
-        # start-up; the portal keeps serving on the fallback (see settings.calendar).
-        settings.calendar()
+        # start-up; the portal keeps serving on the fallback (see config.calendar).
+        config.calendar()
         # Likewise the resolution-835 annex: a broken file is logged and not applied.
-        settings.annex()
+        config.annex()
 
     # ITranslation: DefaultTranslation finds ckanext/lutsk/i18n/<locale>/LC_MESSAGES/ckanext-lutsk.mo
 
@@ -142,16 +89,16 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict:
         facet = search_results.get("search_facets", {}).get(status.STATE_FIELD)
         for item in facet["items"] if facet else ():
-            item["display_name"] = deadline_helpers.lutsk_deadline_state_label(item["name"])
+            item["display_name"] = helpers.lutsk_deadline_state_label(item["name"])
         return search_results
 
     # IPermissionLabels
 
     def get_dataset_labels(self, dataset_obj) -> list[str]:
-        return auth.dataset_labels(dataset_obj)
+        return auth_datasets.dataset_labels(dataset_obj)
 
     def get_user_dataset_labels(self, user_obj) -> list[str]:
-        return auth.user_labels(user_obj)
+        return auth_datasets.user_labels(user_obj)
 
     # IFacets
 

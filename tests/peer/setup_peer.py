@@ -24,8 +24,8 @@ PASSWORD = "peer-only-password"  # dev/test-only stand-in
 def national_org_name(body, registry=None) -> str:
     """The body's organization name on the national portal: the rule of
     ``ckanext.lutsk.datagovua.national_org`` (the registry's, else the body's slug)."""
-    from ckanext.lutsk.datagovua import national_org
-    from ckanext.lutsk.registry import load_registry
+    from ckanext.lutsk.domain.mapping import national_org
+    from ckanext.lutsk.domain.registry import load_registry
 
     return national_org(registry or load_registry(), body.slug)
 
@@ -79,7 +79,7 @@ def _setup_in_app(config) -> dict:
 
     orgs = []
     try:
-        from ckanext.lutsk.registry import load_registry
+        from ckanext.lutsk.domain.registry import load_registry
     except ImportError:  # the registry module arrives with the passport issue
         bodies, reg = [], None
     else:

@@ -1,0 +1,22 @@
+"""The extension's actions, found here by ``tk.blanket.actions``."""
+
+from __future__ import annotations
+
+from ckanext.lutsk.logic.action.datagovua import lutsk_publish_now, lutsk_sync_behind, lutsk_sync_status
+from ckanext.lutsk.logic.action.dcat import dcat_catalog_search, dcat_catalog_show
+from ckanext.lutsk.logic.action.deadlines import lutsk_deadline_report
+from ckanext.lutsk.logic.harvest_sources import package_create_action as package_create
+from ckanext.lutsk.logic.harvest_sources import package_patch_action as package_patch
+from ckanext.lutsk.logic.harvest_sources import package_update_action as package_update
+
+__all__ = [
+    "dcat_catalog_search",
+    "dcat_catalog_show",
+    "lutsk_deadline_report",
+    "lutsk_publish_now",
+    "lutsk_sync_behind",
+    "lutsk_sync_status",
+    "package_create",
+    "package_patch",
+    "package_update",
+]

@@ -1,0 +1,108 @@
+"""Who may create or change harvest sources, and which URLs they may point at.
+
+A harvest source is a dataset of type ``harvest``: the form and ``harvest_source_*``
+actions both go through ``package_create``/``package_update``, so the rules are chained
+onto those (for sources only) and onto ckanext-harvest's own auth functions.
+
+* Only sysadmins and the ICT department's staff create, change, delete or run sources
+  (data.gov.ua's own fork made sources sysadmin-only); an ICT member still needs the
+  usual rights in the organization that owns the source.
+* Source URLs are http(s) only: ckanext-dcat's RDF harvester reads a local file when the
+  URL does not start with ``http`` (``file:``, a bare path).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import authz, model
+
+from ckanext.lutsk.datagovua import messages
+from ckanext.lutsk.logic.auth import datasets as auth
+
+SOURCE_TYPE = "harvest"
+
+
+def _is_source(data_dict: dict[str, Any], context: dict[str, Any] | None = None) -> bool:
+    if data_dict.get("type") == SOURCE_TYPE or data_dict.get("source_type"):
+        return True
+    pkg = (context or {}).get("package")
+    ref = data_dict.get("id") or data_dict.get("name")
+    if pkg is None and isinstance(ref, str) and ref:
+        pkg = model.Package.get(ref)
+    return pkg is not None and getattr(pkg, "type", None) == SOURCE_TYPE
+
+
+def _allowed(context: dict[str, Any]) -> bool:
+    user = context.get("user")
+    return bool(user) and (authz.is_sysadmin(user) or auth.is_ict_staff(user))
+
+
+def _denied() -> dict[str, Any]:
+    return {
+        "success": False,
+        "msg": tk._("Only sysadmins and the ICT department can manage harvest sources."),
+    }
+
+
+def _guard(next_auth, context: dict[str, Any], data_dict: dict[str, Any], only_sources: bool) -> Any:
+    if (not only_sources or _is_source(data_dict or {}, context)) and not _allowed(context):
+        return _denied()
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def harvest_source_create(next_auth, context, data_dict):
+    return _guard(next_auth, context, data_dict, only_sources=False)
+
+
+@tk.chained_auth_function
+def harvest_source_update(next_auth, context, data_dict):
+    return _guard(next_auth, context, data_dict, only_sources=False)
+
+
+@tk.chained_auth_function
+def harvest_source_delete(next_auth, context, data_dict):
+    return _guard(next_auth, context, data_dict, only_sources=False)
+
+
+@tk.chained_auth_function
+def package_create(next_auth, context, data_dict):
+    return _guard(next_auth, context, data_dict, only_sources=True)
+
+
+@tk.chained_auth_function
+def package_update(next_auth, context, data_dict):
+    return _guard(next_auth, context, data_dict, only_sources=True)
+
+
+@tk.chained_auth_function
+def package_delete(next_auth, context, data_dict):
+    return _guard(next_auth, context, data_dict, only_sources=True)
+
+
+
+def _check_url(data_dict: dict[str, Any], context: dict[str, Any]) -> None:
+    if "url" in data_dict and _is_source(data_dict, context):
+        error = messages.harvest_url_error(data_dict["url"])
+        if error:
+            raise tk.ValidationError({"url": [error]})
+
+
+@tk.chained_action
+def package_create_action(up_func, context, data_dict):
+    _check_url(data_dict, context)
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+def package_update_action(up_func, context, data_dict):
+    _check_url(data_dict, context)
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+def package_patch_action(up_func, context, data_dict):
+    _check_url(data_dict, context)
+    return up_func(context, data_dict)

@@ -1,0 +1,332 @@
+"""Validators of the passport schema (registered as ``lutsk_*``).
+
+Thin CKAN glue: the rules come from the registry, the vocabularies and the calendar.
+Every message goes through gettext, so the form and the API get it in the user's
+language (Ukrainian by default).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
+
+from ckanext.lutsk import config
+from ckanext.lutsk.domain import workdays
+
+_ = tk._
+
+# Apostrophe look-alikes people type in Ukrainian words («об'єкти», «об’єкти», «об`єкти»).
+# data.gov.ua's harvester (and CKAN's tag rule) keep only [\w \-.], so they are all
+# mapped to U+02BC MODIFIER LETTER APOSTROPHE, a letter for \w, rather than lost.
+_APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʹ′＇"), "ʼ")
+_TAG_RE = re.compile(r"[\w \-.]+", re.UNICODE)
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+_URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def _empty(value: Any) -> bool:
+    return value is missing or value is None or value == ""
+
+
+def lutsk_strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def lutsk_max_length(length: int):
+    def validator(value: Any) -> Any:
+        if isinstance(value, str) and len(value) > length:
+            raise Invalid(
+                _("Must be at most {max} characters long (now {length}).").format(
+                    max=length, length=len(value)
+                )
+            )
+        return value
+
+    return validator
+
+
+def lutsk_default(default: str):
+    def validator(key, data, errors, context):
+        if _empty(data.get(key)):
+            data[key] = default
+
+    return validator
+
+
+def lutsk_vocabulary(name: str, term_filter: str | None = None):
+    """The value must be a term of vocabulary ``name`` (aliases are normalised)."""
+
+    def validator(value: Any) -> Any:
+        if _empty(value):
+            return value
+        vocab = config.vocabulary(name)
+        normal = vocab.normalize(value)
+        if normal is not None and term_filter and not vocab.get(normal).extra.get(term_filter):
+            normal = None
+        if normal is None:
+            allowed = [t.value for t in vocab if not term_filter or t.extra.get(term_filter)]
+            raise Invalid(
+                _("Unknown value “{value}”. Choose one of: {allowed}.").format(
+                    value=value, allowed=", ".join(allowed)
+                )
+            )
+        return normal
+
+    return validator
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return workdays.to_kyiv_date(value)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return workdays.to_kyiv_date(parsed) if parsed.tzinfo or "T" in value else parsed.date()
+    return None
+
+
+def lutsk_not_future(value: Any) -> Any:
+    day = _as_date(value)
+    if day is not None and day > workdays.kyiv_today():
+        raise Invalid(_("The date {date} is in the future.").format(date=day.isoformat()))
+    return value
+
+
+def lutsk_not_before_published(key, data, errors, context):
+    """The data cannot have changed before the dataset was first published.
+
+    Against the first publication sent, else the recorded one (an update that leaves the
+    date out). A dataset published for the first time now may carry an earlier change.
+    """
+    changed = _as_date(data.get(key))
+    sent = data.get(("date_published",))
+    published = _as_date(sent) if not _empty(sent) else _as_date(_stored_extras(data).get("date_published"))
+    if changed and published and changed < published:
+        errors[key].append(
+            _("The data cannot have changed before the dataset was first published ({date}).").format(
+                date=published.isoformat()
+            )
+        )
+
+
+def normalize_tag(tag: str) -> str:
+    """A keyword as data.gov.ua keeps it: apostrophes as U+02BC, single spaces."""
+    return " ".join(tag.translate(_APOSTROPHES).split())
+
+
+def _check_tag(tag: str) -> None:
+    if not _TAG_RE.fullmatch(tag):
+        bad = "".join(sorted({c for c in tag if not _TAG_RE.fullmatch(c)}))
+        raise Invalid(
+            _("Keyword “{tag}” contains characters the national portal drops: {chars}").format(
+                tag=tag, chars=bad
+            )
+        )
+
+
+def lutsk_tag_string(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    tags = [normalize_tag(t) for t in value.split(",")]
+    tags = [t for t in tags if t]
+    for tag in tags:
+        _check_tag(tag)
+    return ",".join(dict.fromkeys(tags))
+
+
+def lutsk_normalize_tags(key, data, errors, context):
+    """Before validation: the same apostrophe rule for ``tags`` sent as a list (API)."""
+    for k in list(data):
+        if len(k) == 3 and k[0] == "tags" and k[2] == "name" and isinstance(data[k], str):
+            data[k] = normalize_tag(data[k])
+
+
+def lutsk_email(value: Any) -> Any:
+    if isinstance(value, str) and value and not _EMAIL_RE.match(value):
+        raise Invalid(_("“{value}” is not a valid e-mail address.").format(value=value))
+    return value
+
+
+def lutsk_http_url(value: Any) -> Any:
+    if isinstance(value, str) and value and not _URL_RE.match(value):
+        raise Invalid(_("Enter a link that starts with http:// or https://."))
+    return value
+
+
+def lutsk_resource_url(key, data, errors, context):
+    """A link to the data is an http(s) URL, or the name of a file uploaded to the portal."""
+    value = data.get(key)
+    if _empty(value):
+        return
+    url_type = data.get((*key[:-1], "url_type"))
+    if url_type == "upload":
+        return
+    if not _URL_RE.match(value):
+        errors[key].append(_("Enter a link that starts with http:// or https://."))
+
+
+def lutsk_license(value: Any) -> Any:
+    if _empty(value):
+        return value
+    register = model.Package.get_license_register()
+    if value not in register:
+        raise Invalid(
+            _("Unknown licence “{value}”. Choose one of: {allowed}.").format(
+                value=value, allowed=", ".join(register.keys())
+            )
+        )
+    return value
+
+
+def lutsk_boolean(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.strip().lower() in (
+        "true",
+        "false",
+        "1",
+        "0",
+        "yes",
+        "no",
+        "on",
+        "off",
+    ):
+        return "true" if value.strip().lower() in ("true", "1", "yes", "on") else "false"
+    raise Invalid(_("Choose yes or no."))
+
+
+def lutsk_active_body(key, data, errors, context):
+    """``owner_org`` (already an id) must be an active body of the registry."""
+    org_id = data.get(key)
+    if _empty(org_id) or errors.get(key):
+        return
+    group = model.Group.get(org_id)
+    reg = config.registry()
+    body = reg.get(group.name) if group is not None else None
+    if body is None:
+        errors[key].append(
+            _("“{org}” is not in the registry of executive bodies of Lutsk City Council.").format(
+                org=group.title if group is not None else org_id
+            )
+        )
+    elif not body.active:
+        successor = reg.current(body.slug) if body.successor else None
+        message = _("“{body}” was abolished on {date}.").format(
+            body=body.title("uk"), date=body.abolished.isoformat() if body.abolished else "?"
+        )
+        if successor is not None and successor.slug != body.slug:
+            message += " " + _("Its datasets are now held by “{successor}”.").format(
+                successor=successor.title("uk")
+            )
+        errors[key].append(message)
+
+
+def _stored_package(data) -> model.Package | None:
+    ref = data.get(("id",)) or data.get(("name",))
+    return model.Package.get(ref) if isinstance(ref, str) and ref else None
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str) and value:
+        try:
+            return dt.datetime.fromisoformat(value).isoformat()
+        except ValueError:
+            return value
+    return ""
+
+
+def _resource_signature(resources) -> list[tuple]:
+    """What counts as a data update: the links and uploaded files, not the metadata."""
+    return sorted(
+        (r.get("url") or "", r.get("url_type") or "", _iso(r.get("last_modified"))) for r in resources
+    )
+
+
+def _flat_resources(data) -> list[dict]:
+    rows: dict[int, dict] = {}
+    for k, v in data.items():
+        if len(k) == 3 and k[0] == "resources" and k[2] in ("url", "url_type", "last_modified"):
+            rows.setdefault(k[1], {})[k[2]] = v
+    return list(rows.values())
+
+
+def _stored_extras(data) -> dict[str, str]:
+    pkg = _stored_package(data)
+    return {e.key: e.value for e in pkg.extras_list if e.state == "active"} if pkg else {}
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")  # noqa: UP017
+
+
+def lutsk_date_published(key, data, errors, context):
+    """Passport element 8: set on the first public save, then kept.
+
+    A value sent that differs from the stored one is the body's own (e.g. a dataset
+    published long before the portal existed) and is kept as given.
+    """
+    if not _empty(data.get(key)):
+        return
+    stored = _stored_extras(data).get("date_published")
+    if stored:
+        data[key] = stored
+    elif not tk.asbool(data.get(("private",)) or False):
+        data[key] = _now()
+
+
+def lutsk_data_updated(key, data, errors, context):
+    """Passport element 9: moves only with a data update (a resource link or upload
+    changed), not with metadata edits; a body's own system may send it explicitly."""
+    pkg = _stored_package(data)
+    stored = _stored_extras(data).get("data_updated") if pkg else None
+    sent = data.get(key)
+    if not _empty(sent) and _iso(sent) != _iso(stored):
+        return
+    new_sig = _resource_signature(_flat_resources(data))
+    old_sig = (
+        _resource_signature(
+            [{"url": r.url, "url_type": r.url_type, "last_modified": r.last_modified} for r in pkg.resources]
+        )
+        if pkg
+        else []
+    )
+    if new_sig and new_sig != old_sig:
+        data[key] = _now()
+    elif stored:
+        data[key] = stored
+
+
+def lutsk_tag_string_required(key, data, errors, context):
+    """Keywords are required (passport element 12), as ``tag_string`` or as a ``tags`` list."""
+    if _empty(data.get(key)):
+        if any(len(k) == 3 and k[0] == "tags" and k[2] == "name" and data[k] for k in data):
+            data.pop(key, None)
+            raise StopOnError
+        errors[key].append(_("Missing value"))
+        raise StopOnError
+
+
+def lutsk_annex835_row(value: Any) -> Any:
+    """``annex835_row`` must name a row of the annex that applies to the council."""
+    if value is missing or value is None or value == "":
+        return value
+    annex = config.annex()
+    row = annex.get(str(value).strip().upper())
+    if row is None or not row.applies:
+        raise Invalid(
+            _("“{value}” is not a row of the resolution 835 annex that applies to the council.").format(
+                value=value
+            )
+        )
+    return row.id

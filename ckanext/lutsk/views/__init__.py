@@ -1,0 +1,10 @@
+"""The extension's blueprints, found here by ``tk.blanket.blueprints``."""
+
+from __future__ import annotations
+
+from ckanext.lutsk.views.datagovua import datagovua_bp
+from ckanext.lutsk.views.deadlines import deadlines_bp
+from ckanext.lutsk.views.oversight import oversight_bp
+from ckanext.lutsk.views.passport import passport_bp
+
+__all__ = ["datagovua_bp", "deadlines_bp", "oversight_bp", "passport_bp"]

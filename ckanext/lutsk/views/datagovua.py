@@ -1,0 +1,45 @@
+"""Pages of the sync with data.gov.ua: "publish now" on a dataset (POST, editors of its
+body) and the ICT department's list of datasets whose national copy is behind."""
+
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+from flask import Blueprint
+
+from ckanext.lutsk.views.common import context
+
+datagovua_bp = Blueprint("lutsk_datagovua", __name__)
+
+
+def publish_now(id: str):
+    """Queue a push of the dataset now; CKAN's CSRF protection covers this POST."""
+    try:
+        tk.get_action("lutsk_publish_now")(context(), {"id": id})
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Dataset not found"))
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only editors of the dataset's body can publish it."))
+    except tk.ValidationError as e:
+        tk.h.flash_error("; ".join(m for msgs in e.error_dict.values() for m in msgs))
+    else:
+        tk.h.flash_success(tk._("The dataset is queued for publishing to data.gov.ua."))
+    return tk.redirect_to("dataset.read", id=id)
+
+
+def behind():
+    """Every public dataset whose national copy is behind (the ICT department)."""
+    try:
+        rows = tk.get_action("lutsk_sync_behind")(context(), {})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only the ICT department can see reports on all bodies."))
+    return tk.render("lutsk/datagovua/behind.html", {"rows": rows})
+
+
+def behind_moved():
+    """The list's old address (before it moved under /lutsk/)."""
+    return tk.redirect_to("lutsk_datagovua.behind", **tk.request.args)
+
+
+datagovua_bp.add_url_rule("/dataset/<id>/datagovua/publish", view_func=publish_now, methods=["POST"])
+datagovua_bp.add_url_rule("/lutsk/datagovua/behind", view_func=behind)
+datagovua_bp.add_url_rule("/datagovua/behind", view_func=behind_moved)

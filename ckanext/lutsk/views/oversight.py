@@ -1,0 +1,317 @@
+"""Pages of the ICT department's oversight and the public timeliness page.
+
+- ``/lutsk/coverage`` (+ ``/export.csv|xlsx``): the resolution-835 coverage matrix
+  (ICT department, ``lutsk_reports``).
+- ``/lutsk/audit-plan`` (+ ``/export.xlsx|docx``): the year's information audit plan
+  (ICT department).
+- ``/organization/<id>/quality``: a body's passport completeness and its mandatory
+  datasets (its staff and the ICT department).
+- ``/lutsk/timeliness``: public, "how current is Lutsk's open data": the on-time share
+  over the past year (server-rendered SVG), per body, and the recently updated
+  datasets; ``/lutsk/timeliness/updates.atom`` is the Atom feed of those updates for
+  the council's website.
+- ``/lutsk/register.csv|xlsx``: the public register of datasets (annex row A6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from babel.dates import format_date
+from ckan import model
+from flask import Blueprint, Response
+
+from ckanext.lutsk import config
+from ckanext.lutsk.domain import annex835, audit_plan, charts, dataset_register, timeliness, workdays
+from ckanext.lutsk.helpers import oversight as oversight_helpers
+from ckanext.lutsk.lang import current as current_lang
+from ckanext.lutsk.model import catalogue, history
+from ckanext.lutsk.oversight import service as oversight
+from ckanext.lutsk.views.common import context
+
+_ = tk._
+
+__all__ = ["oversight_bp"]
+
+oversight_bp = Blueprint("lutsk_oversight", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MEDIA = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX, "docx": DOCX}
+FEED_SIZE = 30
+SPARK = {"width": 180, "height": 36, "left": 2, "right": 2, "top": 3, "bottom": 3}
+
+
+def _require(action: str, data: dict[str, Any] | None = None) -> None:
+    try:
+        tk.check_access(action, context(), data or {})
+    except tk.NotAuthorized as exc:
+        tk.abort(403, str(exc) or _("Not authorized to see this page"))
+
+
+def _file(data: bytes, fmt: str, name: str) -> Response:
+    return Response(
+        data,
+        mimetype=MEDIA[fmt].split(";")[0],
+        headers={"Content-Type": MEDIA[fmt], "Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+@oversight_bp.route("/lutsk/coverage")
+def coverage_page() -> str:
+    _require("lutsk_reports")
+    records = oversight.load()
+    cells = oversight.coverage_cells(records)
+    summary = annex835.body_summary(cells)
+    body = tk.request.args.get("body") or ""
+    wanted = tk.request.args.get("status") or ""
+    shown = [c for c in cells if (not body or c.body == body) and (not wanted or c.status == wanted)]
+    reg = config.registry()
+    lang = current_lang()
+    bodies = [
+        {"slug": slug, "title": reg.get(slug).title(lang) if reg.get(slug) else slug, "counts": counts}
+        for slug, counts in sorted(summary.items(), key=lambda kv: (-kv[1][annex835.MISSING], kv[0]))
+    ]
+    totals = dict.fromkeys(annex835.STATUSES, 0)
+    for counts in summary.values():
+        for status, n in counts.items():
+            totals[status] += n
+    return tk.render(
+        "lutsk/oversight/coverage.html",
+        {
+            "cells": shown,
+            "bodies": bodies,
+            "totals": totals,
+            "body": body,
+            "status": wanted,
+            "statuses": list(annex835.STATUSES),
+            "body_title": lambda slug: reg.get(slug).title(lang) if reg.get(slug) else slug,
+            "lang": lang,
+            "annex_error": config.annex_error(),
+        },
+    )
+
+
+@oversight_bp.route("/lutsk/coverage/export.<fmt>")
+def coverage_export(fmt: str) -> Response:
+    _require("lutsk_reports")
+    if fmt not in ("csv", "xlsx"):
+        return tk.abort(404, _("Unknown format"))
+    cells = oversight.coverage_cells(oversight.load())
+    data = oversight.coverage_file(cells, fmt, current_lang())
+    return _file(data, fmt, f"coverage-835-{workdays.kyiv_today().isoformat()}")
+
+
+# --------------------------------------------------------------------------- audit plan
+
+
+def _plan_args() -> dict[str, str]:
+    return {k: tk.request.args[k] for k in ("year", "deadline", "start", "per_day") if tk.request.args.get(k)}
+
+
+def _plan_or_errors(args: dict[str, str]) -> tuple[audit_plan.AuditPlan | None, list[dict[str, str]]]:
+    try:
+        params = oversight.audit_params(
+            args.get("year"), args.get("deadline"), args.get("start"), args.get("per_day")
+        )
+        return oversight.build_audit_plan(params), []
+    except audit_plan.AuditParamError as exc:
+        labels = oversight_helpers.field_labels()
+        return None, [
+            {
+                "field": p.field,
+                "label": labels.get(p.field, p.field),
+                "message": oversight_helpers.param_message(p),
+            }
+            for p in exc.problems
+        ]
+
+
+@oversight_bp.route("/lutsk/audit-plan")
+def audit_plan_page() -> str:
+    _require("lutsk_reports")
+    args = _plan_args()
+    today = workdays.kyiv_today()
+    plan, errors = _plan_or_errors(args) if args.get("year") else (None, [])
+    return tk.render(
+        "lutsk/oversight/audit_plan.html",
+        {
+            "plan": plan,
+            "errors": errors,
+            "error_fields": {e["field"] for e in errors},
+            "args": args,
+            "default_year": today.year if today.month == 1 else today.year + 1,
+            "default_deadline": config.audit_deadline(),
+            "default_per_day": config.audits_per_day(),
+            "reason_label": oversight_helpers.lutsk_audit_reason_label,
+            "check_label": oversight_helpers.lutsk_check_label,
+            "lang": current_lang(),
+            "kind_label": oversight.kind_label(current_lang()),
+        },
+    )
+
+
+@oversight_bp.route("/lutsk/audit-plan/export.<fmt>")
+def audit_plan_export(fmt: str) -> Response:
+    _require("lutsk_reports")
+    if fmt not in ("xlsx", "docx"):
+        return tk.abort(404, _("Unknown format"))
+    plan, errors = _plan_or_errors(_plan_args())
+    if plan is None:
+        return tk.abort(
+            400, " ".join(f"{e['label']}: {e['message']}" for e in errors) or _("Choose the year.")
+        )
+    return _file(oversight.audit_plan_file(plan, fmt, current_lang()), fmt, f"audit-plan-{plan.params.year}")
+
+
+# --------------------------------------------------------------------------- a body's quality
+
+
+@oversight_bp.route("/organization/<id>/quality")
+def body_quality(id: str) -> str:
+    try:
+        group_dict = tk.get_action("organization_show")(context(), {"id": id, "include_datasets": False})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, _("Organization not found"))
+    _require("lutsk_deadline_report", {"body": group_dict["name"]})
+    records = oversight.load(body=group_dict["name"])
+    records.sort(key=lambda r: (r["score"].percent, r["name"]))
+    from ckanext.lutsk.domain import completeness
+
+    body_score = completeness.body_score(r["score"] for r in records)
+    cells = [c for c in oversight.coverage_cells(records) if c.body == group_dict["name"]]
+    return tk.render(
+        "lutsk/oversight/body_quality.html",
+        {
+            "group_dict": group_dict,
+            "group_type": group_dict.get("type") or "organization",
+            "records": records,
+            "body_score": body_score,
+            "cells": cells,
+            "check_label": oversight_helpers.lutsk_check_label,
+            "rating_label": oversight_helpers.lutsk_rating_label,
+            "lang": current_lang(),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- public page
+
+
+def _month_labels() -> list[str]:
+    locale = tk.h.lang() or "uk_UA"
+    return [format_date(dt.date(2000, m, 1), "LLL", locale=locale) for m in range(1, 13)]
+
+
+@oversight_bp.route("/lutsk/timeliness")
+def timeliness_page() -> str:
+    conn = model.Session.connection()
+    span = history.bounds(conn)
+    end = span[1] if span else workdays.kyiv_today()
+    start = end - dt.timedelta(days=364)
+    per_body = history.daily_counts(conn, start, end)
+    city = timeliness.city_series(per_body)
+    months = _month_labels()
+    chart = charts.line_chart([(d.day, d.share) for d in city], start, end, month_labels=months)
+    reg = config.registry()
+    lang = current_lang()
+    bodies = []
+    for slug, series in per_body.items():
+        latest = series[-1] if series and series[-1].day == end else None
+        body = reg.get(slug)
+        bodies.append(
+            {
+                "slug": slug,
+                "title": body.title(lang) if body else slug,
+                "now": latest.share if latest else None,
+                "datasets": latest.evaluated if latest else 0,
+                "year": timeliness.period_share(series),
+                "spark": charts.line_chart([(d.day, d.share) for d in series], start, end, **SPARK),
+            }
+        )
+    bodies.sort(key=lambda b: b["title"])
+    return tk.render(
+        "lutsk/oversight/timeliness.html",
+        {
+            "chart": chart,
+            "start": start,
+            "end": end,
+            "has_history": bool(city),
+            "city_now": city[-1].share if city and city[-1].day == end else None,
+            "city_year": timeliness.period_share(city),
+            "bodies": bodies,
+            "recent": _recent(20),
+        },
+    )
+
+
+def _recent(limit: int) -> list[dict[str, Any]]:
+    reg = config.registry()
+    lang = current_lang()
+    out = []
+    for row in catalogue.recently_updated(limit):
+        body = reg.get(row["body"]) if row.get("body") else None
+        out.append({**row, "body_title": body.title(lang) if body else row.get("body") or ""})
+    return out
+
+
+@oversight_bp.route("/lutsk/timeliness/updates.atom")
+def updates_feed() -> Response:
+    """Atom feed of data updates (passport element 9), newest first."""
+    from feedgen.feed import FeedGenerator
+
+    site = (tk.config.get("ckan.site_url") or "").rstrip("/")
+    self_url = site + tk.h.url_for("lutsk_oversight.updates_feed")
+    fg = FeedGenerator()
+    fg.id(self_url)
+    fg.title(_("Updates of Lutsk City Council's open data"))
+    fg.subtitle(_("Datasets whose data were updated on the portal, newest first."))
+    fg.link(href=self_url, rel="self", type="application/atom+xml")
+    fg.link(href=site + tk.h.url_for("lutsk_oversight.timeliness_page"), rel="alternate", type="text/html")
+    fg.language("uk" if current_lang() == "uk" else "en")
+    fg.author({"name": tk.config.get("ckan.site_title") or "Lutsk"})
+    recent = _recent(FEED_SIZE)
+    newest = None
+    for row in reversed(recent):  # feedgen prepends: add oldest first
+        updated = _aware(row["data_updated"])
+        if updated is None:
+            continue
+        newest = max(newest, updated) if newest else updated
+        url = f"{site}/dataset/{row['name']}"
+        entry = fg.add_entry()
+        entry.id(f"{url}#{updated.isoformat()}")
+        entry.title(row["title"] or row["name"])
+        entry.link(href=url, rel="alternate", type="text/html")
+        entry.updated(updated)
+        entry.author({"name": row["body_title"] or row.get("body") or ""})
+        if row.get("notes"):
+            entry.summary((row["notes"] or "")[:500])
+    fg.updated(newest or dt.datetime.now(dt.timezone.utc))  # noqa: UP017
+    return Response(fg.atom_str(pretty=True), mimetype="application/atom+xml")
+
+
+def _aware(value: str | None) -> dt.datetime | None:
+    try:
+        parsed = dt.datetime.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)  # noqa: UP017
+
+
+# --------------------------------------------------------------------------- register
+
+
+@oversight_bp.route("/lutsk/register.<fmt>")
+def register_export(fmt: str) -> Response:
+    """The public register of datasets in the national portal's columns."""
+    if fmt not in ("csv", "xlsx"):
+        return tk.abort(404, _("Unknown format"))
+    rows = oversight.register_rows(catalogue.load_records(public_only=True))
+    lang = current_lang()
+    data = dataset_register.to_csv(rows) if fmt == "csv" else dataset_register.to_xlsx(rows, lang=lang)
+    return _file(data, fmt, f"register-{workdays.kyiv_today().isoformat()}")
