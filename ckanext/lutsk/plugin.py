@@ -7,8 +7,8 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
-
 from ckanext.dcat.interfaces import IDCATRDFHarvester, IDCATURIGenerator
+
 from ckanext.lutsk import config, helpers
 from ckanext.lutsk.datagovua import publisher
 from ckanext.lutsk.dcat import hooks as dcat_hooks

@@ -29,9 +29,9 @@ def test_unknown_command_prints_usage():
 
 
 def test_bad_test_slot_is_refused():
-    result = _run("test", env={"LUTSK_TEST_SLOT": "9"})
+    result = _run("test", env={"LUTSK_TEST_SLOT": "12"})
     assert result.returncode == 1
-    assert result.stderr.strip() == "bin/dev: ERROR: LUTSK_TEST_SLOT must be 1 to 6, not '9'"
+    assert result.stderr.strip() == "bin/dev: ERROR: LUTSK_TEST_SLOT must be 1 to 9, not '12'"
 
 
 def test_portal_port_taken_fails_fast_with_one_clear_line():

@@ -27,12 +27,12 @@ import ckan.plugins.toolkit as tk
 import ckanapi
 import requests
 from ckan import model
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
-
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
 from ckanext.lutsk import config as lutsk_config
 from ckanext.lutsk.datagovua import messages
 from ckanext.lutsk.domain import mapping

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from flask import has_request_context
-
 from ckanext.dcat.exceptions import RDFParserException
 from ckanext.dcat.processors import RDFParser
+from flask import has_request_context
+
 from ckanext.lutsk import config
 from ckanext.lutsk.dcat.profile import organization_uri
 from ckanext.lutsk.domain import rdf_guard

@@ -53,9 +53,6 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from rdflib import PROV, BNode, Literal, Namespace, URIRef
-from rdflib.term import Node
-
 from ckanext.dcat.profiles import (
     ADMS,
     DCAT,
@@ -70,6 +67,9 @@ from ckanext.dcat.profiles import (
     RDFProfile,
 )
 from ckanext.dcat.utils import catalog_uri, resource_uri
+from rdflib import PROV, BNode, Literal, Namespace, URIRef
+from rdflib.term import Node
+
 from ckanext.lutsk import config
 from ckanext.lutsk.domain.mapping import national_org
 from ckanext.lutsk.domain.registry import Body
