@@ -24,7 +24,7 @@ def configure(monkeypatch, ckan_config, url: str, token: str, **overrides: Any) 
         "ckanext.lutsk.datagovua.token": token,
         **TEST_SETTINGS,
     }
-    settings.update({f"ckanext.lutsk.domain.mapping.{k}": v for k, v in overrides.items()})
+    settings.update({f"ckanext.lutsk.datagovua.{k}": v for k, v in overrides.items()})
     for key, value in settings.items():
         monkeypatch.setitem(ckan_config, key, value)
 

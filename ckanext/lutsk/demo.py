@@ -14,13 +14,14 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 import yaml
 from ckan import model
+from ckan.types import Context
 
 from ckanext.lutsk import config, organizations
 
 DEMO_FILE = os.path.join(os.path.dirname(__file__), "data", "demo.yaml")
 
 
-def _context() -> dict[str, Any]:
+def _context() -> Context:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     return {"user": site_user["name"], "ignore_auth": True}
 
@@ -35,6 +36,8 @@ def ensure_user(name: str, email: str, password: str, fullname: str = "", sysadm
         )
         user = model.User.get(name)
         created = True
+    if user is None:
+        raise RuntimeError(f"user {name} was not created")
     if sysadmin and not user.sysadmin:
         user.sysadmin = True
         model.Session.commit()
@@ -45,9 +48,7 @@ def ensure_member(user: str, org: str, capacity: str) -> None:
     tk.get_action("organization_member_create")(_context(), {"id": org, "username": user, "role": capacity})
 
 
-def _stamp(days_ago: int | None) -> str | None:
-    if days_ago is None:
-        return None
+def _stamp(days_ago: int) -> str:
     moment = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days_ago)  # noqa: UP017
     return moment.replace(tzinfo=None, microsecond=0).isoformat()
 
@@ -71,7 +72,7 @@ def dataset_dict(spec: dict[str, Any], defaults: dict[str, Any]) -> dict[str, An
                 "structure": "true",
             }
         )
-    updated = _stamp(spec.get("updated_days_ago"))
+    updated = _stamp(spec["updated_days_ago"]) if spec.get("updated_days_ago") is not None else None
     data = {
         "name": spec["name"],
         "title": spec["title"],

@@ -7,6 +7,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
+from ckan.types import Context
 from ckanext.dcat.interfaces import IDCATRDFHarvester, IDCATURIGenerator
 
 from ckanext.lutsk import config, helpers
@@ -62,19 +63,19 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IPackageController
 
-    def after_dataset_show(self, context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
+    def after_dataset_show(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         # data.gov.ua's harvester reads keywords from the top-level ``tag_string``.
         pkg_dict["tag_string"] = ",".join(t["name"] for t in pkg_dict.get("tags", []))
         org = pkg_dict.get("organization") or {}
         pkg_dict["owner_body"] = helpers.lutsk_body(org.get("name"))
 
-    def after_dataset_create(self, context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
+    def after_dataset_create(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         publisher.note_change(pkg_dict)
 
-    def after_dataset_update(self, context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
+    def after_dataset_update(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         publisher.note_change(pkg_dict)
 
-    def after_dataset_delete(self, context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
+    def after_dataset_delete(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         publisher.note_change({**pkg_dict, "state": "deleted"})
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from ckan.lib.redis import connect_to_redis
 from ckan.tests.helpers import call_action
 
 from ckanext.lutsk.datagovua import publisher
+from ckanext.lutsk.domain import mapping
 from ckanext.lutsk.model import sync_state
 from tests import sync_support
 from tests.lutsk_factories import dataset, site_user
@@ -122,7 +123,7 @@ def test_a_copy_whose_create_answer_was_lost_is_adopted_not_duplicated(publishin
     pkg = dataset(owner_org=org["id"], name=sync_support.unique("lost"))
     # The national portal made the copy but the answer never came back.
     made = publishing.api().action.package_create(
-        **publisher.datagovua.to_remote(pkg, owner_org="finance-budget")
+        **mapping.to_remote(pkg, owner_org="finance-budget")
     )
     assert publisher.publish_dataset(pkg["id"]).action == "adopted"
     assert sync_state.get(pkg["id"]).remote_id == made["id"]
@@ -133,7 +134,7 @@ def test_a_name_used_by_another_holder_fails_clearly(publishing, org):
     name = sync_support.unique("taken")
     other_org = next(o for o in publishing.organizations if o != "finance-budget")
     publishing.api().action.package_create(
-        **publisher.datagovua.to_remote(dataset_dict(name), owner_org=other_org)
+        **mapping.to_remote(dataset_dict(name), owner_org=other_org)
     )
     pkg = dataset(owner_org=org["id"], name=name)
     outcome = publisher.publish_dataset(pkg["id"])

@@ -177,6 +177,9 @@ def test_ict_overview_lists_every_national_copy_behind(app, publishing, people):
     assert in_step["name"] not in page
     assert "language" in page, "the national portal's reason is shown"
     assert app.get("/lutsk/datagovua/behind", headers=tokens["editor"], status=403)
+    # The list's address before it moved under /lutsk/ still leads there.
+    moved = app.get("/datagovua/behind?page=2", headers=tokens["ict"], status=302, follow_redirects=False)
+    assert moved.headers["Location"].endswith("/lutsk/datagovua/behind?page=2")
 
     # The deadline report's hook.
     assert sync_state.is_national_copy_stale(stale["id"])

@@ -9,6 +9,7 @@ from ckanext.lutsk.cli import deadlines as deadline_cli
 from ckanext.lutsk.cli import oversight as oversight_cli
 from ckanext.lutsk.cli import publish as publish_cli
 from ckanext.lutsk.domain.registry import RegistryError, load_registry
+from ckanext.lutsk.logic import errors
 
 __all__ = ["lutsk"]
 
@@ -101,5 +102,5 @@ def bodies_move(slug: str, to: str | None, dry_run: bool) -> None:
         with click.progressbar(length=len(datasets), label="Moving datasets") as bar:
             organizations.move_datasets(reg, slug, to, progress=lambda _d: bar.update(1))
     except tk.ValidationError as e:
-        raise click.ClickException("; ".join(m for msgs in e.error_dict.values() for m in msgs)) from e
+        raise click.ClickException(errors.error_text(e)) from e
     click.echo("Done.")

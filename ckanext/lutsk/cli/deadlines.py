@@ -12,6 +12,7 @@ from ckanext.lutsk.deadlines import index as deadline_index
 from ckanext.lutsk.deadlines import mail as deadline_mail
 from ckanext.lutsk.deadlines import report as deadline_report
 from ckanext.lutsk.deadlines.status import REPORT_STATES
+from ckanext.lutsk.logic import errors
 
 __all__ = ["deadlines"]
 
@@ -83,9 +84,7 @@ def report(
         try:
             result = tk.get_action("lutsk_deadline_report")({"ignore_auth": True}, data)
         except tk.ValidationError as exc:
-            raise click.ClickException(
-                "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.error_dict.items())
-            ) from exc
+            raise click.ClickException(errors.error_text(exc, with_fields=True)) from exc
         if fmt == "table":
             content: bytes = (deadline_report.to_table(result) + "\n").encode()
         elif fmt == "csv":

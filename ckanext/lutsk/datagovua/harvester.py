@@ -27,6 +27,7 @@ import ckan.plugins.toolkit as tk
 import ckanapi
 import requests
 from ckan import model
+from ckan.types import Context
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
@@ -250,8 +251,8 @@ class LutskDatagovuaHarvester(HarvesterBase):
         decision = mapping.decide_import(
             local, remote, last_pushed_remote_modified=row.remote_modified if row is not None else None
         )
-        context = {"user": _site_user(), "ignore_auth": True}
-        if decision.action == "create":
+        context: Context = {"user": _site_user(), "ignore_auth": True}
+        if decision.action == "create" or local is None:
             data = self._local_dict(remote, org.id, body)
             saved = tk.get_action("package_create")(context, data)
             outcome = "created"

@@ -216,7 +216,8 @@ def _site_user() -> str:
     # The site user's name is the site id: fixed for the process, looked up once.
     global _SITE_USER
     if _SITE_USER is None:
-        _SITE_USER = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+        _SITE_USER = str(tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"])
+        return _SITE_USER
     return _SITE_USER
 
 
@@ -286,7 +287,8 @@ def _publish(
 ) -> Outcome:
     pkg = _local(package_id)
     row = sync_state.get(package_id)
-    linked = row is not None and bool(row.remote_id)
+    remote_id = row.remote_id if row is not None else None
+    linked = bool(remote_id)
     if pkg is not None and pkg.get("type", "dataset") != "dataset":
         return Outcome(package_id, "skipped", sync_state.NOT_PUBLISHED)
     if pkg is None or pkg.get("state") == "deleted":
@@ -299,11 +301,12 @@ def _publish(
     fingerprint = mapping.fingerprint(desired)
     local_modified = _parse(pkg.get("metadata_modified"))
 
-    if linked and row.state == sync_state.IN_STEP and row.fingerprint == fingerprint and not force:
-        there = checked.get(row.remote_id) if checked is not None else None
+    in_step = row is not None and row.state == sync_state.IN_STEP and row.fingerprint == fingerprint
+    if row is not None and remote_id and in_step and not force:
+        there = checked.get(remote_id) if checked is not None else None
         if not _as_left(there, row):
             # Not in the batch, or the search index lags behind the national database.
-            there = remote.show(row.remote_id)
+            there = remote.show(remote_id)
         if _as_left(there, row):
             if row.local_modified != local_modified and not dry_run:
                 sync_state.save(package_id, local_modified=local_modified)
@@ -315,9 +318,9 @@ def _publish(
 
     action = "updated"
     result = None
-    if linked:
+    if remote_id:
         try:
-            result = _update(remote, row.remote_id, desired)
+            result = _update(remote, remote_id, desired)
         except ckanapi.NotFound:  # purged there: make it again
             result = None
     if result is None:
@@ -410,11 +413,13 @@ def _withdraw(
         return Outcome(package_id, "unchanged", row.state)
     if dry_run:
         return Outcome(package_id, "would_delete" if delete else "would_withdraw", sync_state.STALE)
+    if not delete and pkg is None:
+        raise TypeError("making the national copy private needs the local dataset dict")
     try:
         if delete:
             remote.call("package_delete", {"id": row.remote_id}, write=True)
             result = {}
-        else:
+        elif pkg is not None:
             # A whole update, not a patch: data.gov.ua's schema wants ``tag_string`` in every
             # write, and its package_show carries only ``tags``.
             owner = mapping.national_org(
@@ -638,7 +643,9 @@ def publish_many(
         checked = None  # verify one by one; each failure is then recorded per dataset
     quiet = _untouched(rows) if checked is not None else set()
     for package_id in ids:
-        if package_id in quiet and _as_left(checked.get(rows[package_id].remote_id), rows[package_id]):
+        row = rows.get(package_id)
+        there = checked.get(row.remote_id or "") if checked is not None and row is not None else None
+        if row is not None and package_id in quiet and _as_left(there, row):
             # Nothing changed on either side since the last push: no read, no lock, no write.
             outcome = Outcome(package_id, "unchanged", sync_state.IN_STEP)
             report.outcomes.append(outcome)

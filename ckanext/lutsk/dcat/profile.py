@@ -427,7 +427,7 @@ class LutskDCATAPProfile(EuropeanDCATAP3Profile):
         for locale in offered:
             code = str(locale).split("_")[0]
             term = next((t for t in languages if t.extra.get("iso639_1") == code and t.uri), None)
-            if term:
+            if term and term.uri:
                 g.add((catalog_ref, DCT.language, self._typed(term.uri, DCT.LinguisticSystem)))
 
         for homepage in list(g.objects(catalog_ref, FOAF.homepage)):

@@ -13,11 +13,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import search
 from ckan.lib.search.common import make_connection
+from ckan.types import Context
 
 from ckanext.lutsk import config
 from ckanext.lutsk.deadlines import report as deadline_report
@@ -77,7 +79,7 @@ def reindex(
     try:
         for package_id in package_ids:
             try:
-                pkg = tk.get_action("package_show")(dict(context), {"id": package_id})
+                pkg = tk.get_action("package_show")(cast(Context, dict(context)), {"id": package_id})
             except tk.ObjectNotFound:
                 continue  # purged since the query: nothing to index
             index.update_dict(pkg, defer_commit=True)

@@ -21,11 +21,12 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.search.query import solr_literal
+from ckan.types import Context
 
 from ckanext.lutsk import config
 from ckanext.lutsk.deadlines import status
@@ -38,6 +39,8 @@ from ckanext.lutsk.deadlines.status import (
     REPORT_STATES,
 )
 from ckanext.lutsk.domain import deadlines, workdays
+from ckanext.lutsk.domain.workbook import new_workbook
+from ckanext.lutsk.domain.workdays import iso
 from ckanext.lutsk.lang import current as current_lang
 from ckanext.lutsk.model import sync_state
 
@@ -157,7 +160,7 @@ def search_docs(
     start = 0
     while True:
         page = tk.get_action("package_search")(
-            dict(context),
+            cast(Context, dict(context)),
             {
                 "q": "*:*",
                 "fq": fq,
@@ -244,9 +247,9 @@ def make_row(
         "maintainer_email": doc.get("maintainer_email") or "",
         "update_frequency": frequency,
         "update_frequency_label": texts.frequency(frequency),
-        "data_changed": _iso(inputs.changed if inputs else None),
-        "last_update": _iso(inputs.last_update if inputs else None),
-        "next_due": _iso(st.next_due),
+        "data_changed": iso(inputs.changed if inputs else None),
+        "last_update": iso(inputs.last_update if inputs else None),
+        "next_due": iso(st.next_due),
         "state": st.state,
         "state_label": texts.states[st.state],
         "reason": st.reason,
@@ -255,9 +258,6 @@ def make_row(
         "problem": problem_text(result) if result.error or st.state == deadlines.NEVER_UPDATED else "",
     }
 
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
 
 
 def summarise(rows: Iterable[Mapping[str, Any]], bodies: Iterable[str] = ()) -> list[dict[str, Any]]:
@@ -510,12 +510,10 @@ def to_csv(report: Mapping[str, Any]) -> bytes:
 
 def to_xlsx(report: Mapping[str, Any]) -> bytes:
     """The report as a workbook: the per-body summary and the datasets, dates as dates."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    summary_sheet = wb.active
+    wb, summary_sheet = new_workbook()
     summary_sheet.title = _("Summary")[:31]
     datasets_sheet = wb.create_sheet(_("Datasets")[:31])
     bold = Font(bold=True)

@@ -117,8 +117,10 @@ def parse_date(field: str, value: Any) -> date | None:
     """A stored passport date as a Kyiv date: ``YYYY-MM-DD``, or an ISO datetime (naive = UTC)."""
     if value is None or value == "":
         return None
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
         return workdays.to_kyiv_date(value)
+    if isinstance(value, date):
+        return value
     if isinstance(value, str):
         text = value.strip()
         try:

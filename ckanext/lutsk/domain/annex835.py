@@ -48,7 +48,7 @@ LATE = "late"
 NOT_PUBLIC = "not_public"
 #: No dataset of the body fulfils the row.
 MISSING = "missing"
-STATUSES = (PUBLISHED, LATE, NOT_PUBLIC, MISSING)
+STATUSES: tuple[str, ...] = (PUBLISHED, LATE, NOT_PUBLIC, MISSING)
 
 #: Deadline states that make a published mandatory dataset count as late ("invalid" is
 #: ``status.INVALID``: a passport whose dates the deadline rules cannot read).

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from ckanext.lutsk.domain import annex835
 from ckanext.lutsk.domain.audit_plan import AuditPlan, BodyPlan
+from ckanext.lutsk.domain.workbook import new_workbook
 
 __all__ = ["FORMATS", "LABELS", "plan_to_docx", "plan_to_xlsx", "reason_label"]
 
@@ -179,7 +180,6 @@ def _reasons(bp: BodyPlan, lang: str) -> str:
 
 def plan_to_xlsx(plan: AuditPlan, lang: str = "uk", kind_label=None) -> bytes:
     """The plan as an XLSX workbook: schedule, per-body figures, missing and late datasets."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -188,7 +188,7 @@ def plan_to_xlsx(plan: AuditPlan, lang: str = "uk", kind_label=None) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
     title, basis, params, summary = _header_texts(plan, lang)
 
-    wb = Workbook()
+    wb, first = new_workbook()
 
     def sheet(ws, name: str, headers: list[str], rows: list[list], widths: list[int], intro: bool = False):
         ws.title = _t(name, lang)[:31]
@@ -212,7 +212,7 @@ def plan_to_xlsx(plan: AuditPlan, lang: str = "uk", kind_label=None) -> bytes:
             ws.auto_filter.ref = f"A{top}:{get_column_letter(len(headers))}{top + len(rows)}"
 
     sheet(
-        wb.active,
+        first,
         "sheet_plan",
         [_t(k, lang) for k in ("no", "date", "body", "kind", "priority", "reasons")],
         [
@@ -222,7 +222,7 @@ def plan_to_xlsx(plan: AuditPlan, lang: str = "uk", kind_label=None) -> bytes:
         [5, 13, 60, 22, 12, 60],
         intro=True,
     )
-    for row in wb.active.iter_rows():
+    for row in first.iter_rows():
         for cell in row:
             if isinstance(cell.value, dt.date):
                 cell.number_format = "DD.MM.YYYY"
@@ -285,7 +285,7 @@ def _late_rows(plan: AuditPlan, lang: str) -> list[list]:
         now = {name: (title, state) for name, title, state in bp.late_now}
         year = {name: (title, days) for name, title, days in bp.late_year}
         for name in sorted(set(now) | set(year), key=lambda n: (-year.get(n, ("", 0))[1], n)):
-            title = (now.get(name) or year.get(name))[0]
+            title = now[name][0] if name in now else year[name][0]
             state = _t(now[name][1], lang) if name in now else ""
             rows.append([bp.body.title(lang), name, title, state, year.get(name, ("", None))[1]])
     return rows
@@ -296,6 +296,7 @@ def plan_to_docx(plan: AuditPlan, lang: str = "uk", kind_label=None) -> bytes:
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt
+    from docx.styles.style import ParagraphStyle
 
     kind_label = kind_label or (lambda kind: kind)
     title, basis, params, summary = _header_texts(plan, lang)
@@ -306,8 +307,9 @@ def plan_to_docx(plan: AuditPlan, lang: str = "uk", kind_label=None) -> bytes:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.5))
     style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(11)
+    if isinstance(style, ParagraphStyle):
+        style.font.name = "Times New Roman"
+        style.font.size = Pt(11)
 
     doc.add_heading(title, level=1)
     for text in (basis, params, summary):

@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable, Sequence
 
 from ckanext.lutsk.domain import annex835
+from ckanext.lutsk.domain.workbook import new_workbook
 
 __all__ = ["COLUMNS", "STATUS_LABELS", "coverage_file"]
 
@@ -67,12 +68,10 @@ def coverage_file(
         writer.writerow(headers)
         writer.writerows(rows)
         return out.getvalue().encode("utf-8")
-    from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
+    wb, ws = new_workbook()
     ws.title = {"uk": "Покриття", "en": "Coverage"}[lang]
     ws.append(headers)
     for cell in ws[1]:

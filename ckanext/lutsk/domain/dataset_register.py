@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ckanext.lutsk.domain.workbook import new_workbook
+
 __all__ = [
     "COLUMNS",
     "RegisterDiff",
@@ -225,13 +227,12 @@ def _xlsx_table(data: bytes, source: str) -> list[list[Any]]:
 
 def to_xlsx(rows: Sequence[Mapping[str, str]], diff: RegisterDiff | None = None, lang: str = "uk") -> bytes:
     """The register as XLSX; with ``diff``, three more sheets: added, removed, changed."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
     def t(key: str) -> str:
         return SHEETS[key].get(lang) or SHEETS[key]["uk"]
 
-    wb = Workbook()
+    wb, first = new_workbook()
 
     def table(ws, title: str, headers: Sequence[str], values: Iterable[Sequence[Any]]) -> None:
         ws.title = title
@@ -242,7 +243,7 @@ def to_xlsx(rows: Sequence[Mapping[str, str]], diff: RegisterDiff | None = None,
             ws.append(list(row))
         ws.freeze_panes = "A2"
 
-    table(wb.active, t("register"), COLUMNS, ([r.get(c, "") for c in COLUMNS] for r in rows))
+    table(first, t("register"), COLUMNS, ([r.get(c, "") for c in COLUMNS] for r in rows))
     if diff is not None:
         table(wb.create_sheet(), t("added"), COLUMNS, ([r.get(c, "") for c in COLUMNS] for r in diff.added))
         table(

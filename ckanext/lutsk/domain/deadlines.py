@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import overload
 
 from dateutil.relativedelta import relativedelta
 
@@ -112,7 +113,8 @@ def dataset_status(
     frequency is "no longer updated".  Datetimes are converted to Kyiv dates.
     """
     cal = calendar if calendar is not None else default_calendar()
-    changed, updated, published, today = map(_as_date, (changed, updated, published, today))
+    changed, updated, published = map(_as_date, (changed, updated, published))
+    today = _as_date(today)
 
     # The first publication carries data too, so it is the baseline when no
     # later update is recorded; if both exist, the later one is the latest data.
@@ -146,9 +148,9 @@ def dataset_status(
 
     # The earlier deadline wins; on a tie the change rule (the order's own
     # rule) is named.
-    if period_due is None or (change_due is not None and change_due <= period_due):
-        return _against(change_due, REASON_CHANGE, today, due_soon_days, cal)
-    return _against(period_due, REASON_PERIOD, today, due_soon_days, cal)
+    dues = [(d, r) for d, r in ((change_due, REASON_CHANGE), (period_due, REASON_PERIOD)) if d is not None]
+    due, reason = min(dues, key=lambda pair: pair[0])  # min keeps the first of equals
+    return _against(due, reason, today, due_soon_days, cal)
 
 
 def _against(due: date, reason: str, today: date, due_soon_days: int, cal: WorkCalendar) -> DeadlineStatus:
@@ -161,6 +163,10 @@ def _against(due: date, reason: str, today: date, due_soon_days: int, cal: WorkC
     return DeadlineStatus(state, due, left, reason)
 
 
+@overload
+def _as_date(value: date) -> date: ...
+@overload
+def _as_date(value: date | None) -> date | None: ...
 def _as_date(value: date | None) -> date | None:
     # CKAN hands over UTC datetimes; their UTC date can be a day off from the
     # Kyiv date near midnight, so convert instead of truncating.

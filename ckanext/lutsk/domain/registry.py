@@ -238,6 +238,11 @@ class Registry:
         """The body with this slug, or ``None``."""
         return self._by_slug.get(slug)
 
+    def title_of(self, slug: str, lang: str | None = None) -> str:
+        """The body's title, or the slug itself when the registry does not know it."""
+        body = self._by_slug.get(slug)
+        return body.title(lang) if body else slug
+
     def active(self) -> list[Body]:
         """Active bodies (council included), in file order."""
         return [b for b in self.bodies if b.active]

@@ -51,7 +51,7 @@ class DayCounts:
         return self.on_time / total if total else None
 
 
-def on_time_share(states: Iterable[str]) -> float | None:
+def on_time_share(states: Iterable[str | None]) -> float | None:
     """Share of datasets meeting their deadline among those that have one."""
     on_time = evaluated = 0
     for state in states:

@@ -424,3 +424,8 @@ class _Parser:
 
 def _is_null(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG
+
+
+def iso(value: date | None) -> str | None:
+    """The ISO text of a date or datetime; None for none."""
+    return value.isoformat() if value is not None else None

@@ -17,6 +17,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
+from ckan.types import Context
 
 from ckanext.lutsk.datagovua import messages
 from ckanext.lutsk.logic.auth import datasets as auth
@@ -24,7 +25,7 @@ from ckanext.lutsk.logic.auth import datasets as auth
 SOURCE_TYPE = "harvest"
 
 
-def _is_source(data_dict: dict[str, Any], context: dict[str, Any] | None = None) -> bool:
+def _is_source(data_dict: dict[str, Any], context: Context | None = None) -> bool:
     if data_dict.get("type") == SOURCE_TYPE or data_dict.get("source_type"):
         return True
     pkg = (context or {}).get("package")
@@ -34,7 +35,7 @@ def _is_source(data_dict: dict[str, Any], context: dict[str, Any] | None = None)
     return pkg is not None and getattr(pkg, "type", None) == SOURCE_TYPE
 
 
-def _allowed(context: dict[str, Any]) -> bool:
+def _allowed(context: Context) -> bool:
     user = context.get("user")
     return bool(user) and (authz.is_sysadmin(user) or auth.is_ict_staff(user))
 
@@ -46,7 +47,7 @@ def _denied() -> dict[str, Any]:
     }
 
 
-def _guard(next_auth, context: dict[str, Any], data_dict: dict[str, Any], only_sources: bool) -> Any:
+def _guard(next_auth, context: Context, data_dict: dict[str, Any], only_sources: bool) -> Any:
     if (not only_sources or _is_source(data_dict or {}, context)) and not _allowed(context):
         return _denied()
     return next_auth(context, data_dict)
@@ -83,7 +84,7 @@ def package_delete(next_auth, context, data_dict):
 
 
 
-def _check_url(data_dict: dict[str, Any], context: dict[str, Any]) -> None:
+def _check_url(data_dict: dict[str, Any], context: Context) -> None:
     if "url" in data_dict and _is_source(data_dict, context):
         error = messages.harvest_url_error(data_dict["url"])
         if error:

@@ -66,7 +66,8 @@ def lutsk_vocabulary(name: str, term_filter: str | None = None):
             return value
         vocab = config.vocabulary(name)
         normal = vocab.normalize(value)
-        if normal is not None and term_filter and not vocab.get(normal).extra.get(term_filter):
+        term = vocab.get(normal) if normal is not None else None
+        if term is not None and term_filter and not term.extra.get(term_filter):
             normal = None
         if normal is None:
             allowed = [t.value for t in vocab if not term_filter or t.extra.get(term_filter)]
@@ -235,7 +236,7 @@ def _stored_package(data) -> model.Package | None:
     return model.Package.get(ref) if isinstance(ref, str) and ref else None
 
 
-def _iso(value: Any) -> str:
+def _normal_iso(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, str) and value:
@@ -249,7 +250,7 @@ def _iso(value: Any) -> str:
 def _resource_signature(resources) -> list[tuple]:
     """What counts as a data update: the links and uploaded files, not the metadata."""
     return sorted(
-        (r.get("url") or "", r.get("url_type") or "", _iso(r.get("last_modified"))) for r in resources
+        (r.get("url") or "", r.get("url_type") or "", _normal_iso(r.get("last_modified"))) for r in resources
     )
 
 
@@ -291,7 +292,7 @@ def lutsk_data_updated(key, data, errors, context):
     pkg = _stored_package(data)
     stored = _stored_extras(data).get("data_updated") if pkg else None
     sent = data.get(key)
-    if not _empty(sent) and _iso(sent) != _iso(stored):
+    if not _empty(sent) and _normal_iso(sent) != _normal_iso(stored):
         return
     new_sig = _resource_signature(_flat_resources(data))
     old_sig = (

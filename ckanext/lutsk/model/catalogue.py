@@ -16,6 +16,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from ckan import model
+from sqlalchemy.sql.elements import TextClause
+
+from ckanext.lutsk.domain.workdays import iso
 
 __all__ = ["load_records", "recently_updated"]
 
@@ -51,7 +54,7 @@ _SCOPE = """AND p.owner_org IN (SELECT id FROM "group" WHERE name = :body AND is
 _CORE = frozenset({"id", "name", "title", "notes", "private", "license_id", "maintainer", "maintainer_email"})
 
 
-def _query(template: str, body: str | None) -> sa.TextClause:
+def _query(template: str, body: str | None) -> TextClause:
     return sa.text(template.format(scope=_SCOPE if body else ""))
 
 
@@ -75,8 +78,8 @@ def load_records(
             "license_id": row.license_id,
             "maintainer": row.maintainer,
             "maintainer_email": row.maintainer_email,
-            "metadata_created": _iso(row.metadata_created),
-            "metadata_modified": _iso(row.metadata_modified),
+            "metadata_created": iso(row.metadata_created),
+            "metadata_modified": iso(row.metadata_modified),
             "body": row.body,
             "organization": {"name": row.body, "title": row.org_title} if row.body else None,
             "tags": [],
@@ -135,6 +138,3 @@ def _add_resource(rec: dict[str, Any], row: Any) -> None:
     res.update(id=row.id, url=row.url or "", url_type=row.url_type, format=row.format or "", name=row.name)
     rec["resources"].append(res)
 
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None

@@ -91,7 +91,7 @@ def snapshot(
     Raises ``HistoryError`` when the history already holds a later day: states cannot
     be inserted into the past without rewriting it.
     """
-    current = {pid: (body, state) for pid, body, state in current if body}
+    states = {pid: (body, state) for pid, body, state in current if body}
     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
     latest = conn.execute(sa.select(sa.func.max(INTERVALS.c.since))).scalar()
     latest_day = conn.execute(sa.select(sa.func.max(DAILY.c.day))).scalar()
@@ -112,10 +112,10 @@ def snapshot(
             )
         )
     }
-    to_close = [pid for pid, was in open_rows.items() if current.get(pid) != was]
+    to_close = [pid for pid, was in open_rows.items() if states.get(pid) != was]
     to_open = [
         {"package_id": pid, "since": day, "until": None, "body": body, "state": state}
-        for pid, (body, state) in current.items()
+        for pid, (body, state) in states.items()
         if open_rows.get(pid) != (body, state)
     ]
     for chunk in _chunks(to_close, 5000):
@@ -128,7 +128,7 @@ def snapshot(
         conn.execute(INTERVALS.insert(), to_open)
 
     counts: dict[str, dict[str, int]] = {}
-    for body, state in current.values():
+    for body, state in states.values():
         per_body = counts.setdefault(body, dict.fromkeys(STATES, 0))
         per_body[state] = per_body.get(state, 0) + 1
     conn.execute(DAILY.delete().where(DAILY.c.day == day))
@@ -137,7 +137,7 @@ def snapshot(
             DAILY.insert(),
             [{"day": day, "body": body, **{s: c.get(s, 0) for s in STATES}} for body, c in counts.items()],
         )
-    return SnapshotResult(day, len(current), len(to_open), len(to_close))
+    return SnapshotResult(day, len(states), len(to_open), len(to_close))
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:

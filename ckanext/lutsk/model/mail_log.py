@@ -14,6 +14,9 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from ckan import model
 from ckan.model.base import BaseModel
+from sqlalchemy.orm import Mapped
+
+from ckanext.lutsk.model.columns import column
 
 REMINDER = "reminder"
 DIGEST = "digest"
@@ -28,13 +31,13 @@ class SentNotice(BaseModel):
         ),
     )
 
-    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
-    kind = sa.Column(sa.UnicodeText, nullable=False)
-    recipient = sa.Column(sa.UnicodeText, nullable=False)
-    dataset_id = sa.Column(sa.UnicodeText, nullable=False, default="")
-    state = sa.Column(sa.UnicodeText, nullable=False, default="")
-    occurrence = sa.Column(sa.UnicodeText, nullable=False, default="")
-    sent_at = sa.Column(sa.DateTime, nullable=False)
+    id: Mapped[int] = column(sa.Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = column(sa.UnicodeText, nullable=False)
+    recipient: Mapped[str] = column(sa.UnicodeText, nullable=False)
+    dataset_id: Mapped[str] = column(sa.UnicodeText, nullable=False, default="")
+    state: Mapped[str] = column(sa.UnicodeText, nullable=False, default="")
+    occurrence: Mapped[str] = column(sa.UnicodeText, nullable=False, default="")
+    sent_at: Mapped[dt.datetime] = column(sa.DateTime, nullable=False)
 
 
 Key = tuple[str, str, str]  # dataset_id, state, occurrence

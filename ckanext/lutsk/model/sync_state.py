@@ -22,6 +22,10 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 from ckan.model.base import BaseModel
+from sqlalchemy.orm import Mapped
+
+from ckanext.lutsk.domain.workdays import iso
+from ckanext.lutsk.model.columns import column
 
 # Stored states (what the last attempt achieved).
 IN_STEP = "in_step"
@@ -39,24 +43,24 @@ BEHIND_STATES = (STALE, MISSING, FAILED)
 class SyncRow(BaseModel):
     __tablename__ = "lutsk_datagovua_sync"
 
-    package_id = sa.Column(sa.UnicodeText, primary_key=True)
-    remote_id = sa.Column(sa.UnicodeText, unique=True)
-    remote_name = sa.Column(sa.UnicodeText)
-    remote_org = sa.Column(sa.UnicodeText)
-    remote_url = sa.Column(sa.UnicodeText)
-    remote_modified = sa.Column(sa.UnicodeText)
-    state = sa.Column(sa.UnicodeText, nullable=False, default=MISSING)
-    fingerprint = sa.Column(sa.UnicodeText)
-    resource_ids = sa.Column(sa.UnicodeText)
-    local_modified = sa.Column(sa.DateTime)
-    last_pushed = sa.Column(sa.DateTime)
-    last_attempt = sa.Column(sa.DateTime)
-    attempts = sa.Column(sa.Integer, nullable=False, default=0)
-    error_kind = sa.Column(sa.UnicodeText)
-    error_detail = sa.Column(sa.UnicodeText)
+    package_id: Mapped[str] = column(sa.UnicodeText, primary_key=True)
+    remote_id: Mapped[str | None] = column(sa.UnicodeText, unique=True)
+    remote_name: Mapped[str | None] = column(sa.UnicodeText)
+    remote_org: Mapped[str | None] = column(sa.UnicodeText)
+    remote_url: Mapped[str | None] = column(sa.UnicodeText)
+    remote_modified: Mapped[str | None] = column(sa.UnicodeText)
+    state: Mapped[str] = column(sa.UnicodeText, nullable=False, default=MISSING)
+    fingerprint: Mapped[str | None] = column(sa.UnicodeText)
+    resource_ids: Mapped[str | None] = column(sa.UnicodeText)
+    local_modified: Mapped[dt.datetime | None] = column(sa.DateTime)
+    last_pushed: Mapped[dt.datetime | None] = column(sa.DateTime)
+    last_attempt: Mapped[dt.datetime | None] = column(sa.DateTime)
+    attempts: Mapped[int] = column(sa.Integer, nullable=False, default=0)
+    error_kind: Mapped[str | None] = column(sa.UnicodeText)
+    error_detail: Mapped[str | None] = column(sa.UnicodeText)
     #: The first local change not pushed yet (set when a change is noted, cleared by a
     #: push): later edits must not move the national copy's deadline forward.
-    behind_since = sa.Column(sa.DateTime)
+    behind_since: Mapped[dt.datetime | None] = column(sa.DateTime)
 
     def resource_map(self) -> dict[str, str]:
         return json.loads(self.resource_ids) if self.resource_ids else {}
@@ -70,18 +74,15 @@ class SyncRow(BaseModel):
             "remote_url": self.remote_url,
             "remote_modified": self.remote_modified,
             "state": self.state,
-            "last_pushed": _iso(self.last_pushed),
-            "last_attempt": _iso(self.last_attempt),
-            "local_modified": _iso(self.local_modified),
+            "last_pushed": iso(self.last_pushed),
+            "last_attempt": iso(self.last_attempt),
+            "local_modified": iso(self.local_modified),
             "attempts": self.attempts,
             "error_kind": self.error_kind,
             "error_detail": self.error_detail,
-            "behind_since": _iso(self.behind_since),
+            "behind_since": iso(self.behind_since),
         }
 
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def utcnow() -> dt.datetime:
@@ -132,16 +133,15 @@ def save(package_id: str, **fields: Any) -> SyncRow:
 
 def display_state(row: SyncRow | None, *, public: bool, active: bool, modified: dt.datetime | None) -> str:
     """The state people see for a dataset (public, active, last modified locally)."""
-    linked = row is not None and bool(row.remote_id)
     if not active or not public:
         # The national copy should be withdrawn: deleted, or private like ours.
-        if not linked:
+        if row is None or not row.remote_id:
             return NOT_PUBLISHED
         withdrawn = PRIVATE if active else DELETED
         if row.state in (withdrawn, DELETED, FAILED):
             return row.state
         return STALE
-    if not linked:
+    if row is None or not row.remote_id:
         return FAILED if row is not None and row.state == FAILED else MISSING
     if row.state != IN_STEP:
         return row.state  # failed, missing, or private/deleted there while public here
@@ -184,7 +184,7 @@ def _status(
         # Never pushed: behind since it was made. Otherwise since the first change after the
         # push; the last one if none was noted (a change made while publishing was off).
         pushed = row is not None and row.local_modified is not None
-        since = (row.behind_since or modified) if pushed else created
+        since = (row.behind_since or modified) if row is not None and pushed else created
     return NationalStatus(package_id, state, since, row.as_dict() if row is not None else None, behind_now)
 
 

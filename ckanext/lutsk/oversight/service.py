@@ -89,7 +89,7 @@ def coverage_file(cells: list[annex835.Cell], fmt: str, lang: str = "uk") -> byt
         fmt,
         lang,
         annex=config.annex(),
-        body_title=lambda slug: reg.get(slug).title(lang) if reg.get(slug) else slug,
+        body_title=lambda slug: reg.title_of(slug, lang),
     )
 
 

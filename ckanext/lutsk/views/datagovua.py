@@ -6,6 +6,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
+from ckanext.lutsk.logic import errors
 from ckanext.lutsk.views.common import context
 
 datagovua_bp = Blueprint("lutsk_datagovua", __name__)
@@ -20,7 +21,7 @@ def publish_now(id: str):
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only editors of the dataset's body can publish it."))
     except tk.ValidationError as e:
-        tk.h.flash_error("; ".join(m for msgs in e.error_dict.values() for m in msgs))
+        tk.h.flash_error(errors.error_text(e))
     else:
         tk.h.flash_success(tk._("The dataset is queued for publishing to data.gov.ua."))
     return tk.redirect_to("dataset.read", id=id)

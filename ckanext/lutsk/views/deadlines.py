@@ -13,6 +13,7 @@ from flask import Blueprint, Response
 from ckanext.lutsk.deadlines import overview as deadline_overview
 from ckanext.lutsk.deadlines import report as deadline_report
 from ckanext.lutsk.deadlines.status import LATE_STATES
+from ckanext.lutsk.logic import errors
 from ckanext.lutsk.views.common import context
 
 _ = tk._
@@ -33,8 +34,7 @@ def _report(data: dict[str, Any]) -> dict[str, Any]:
     except tk.NotAuthorized as exc:
         return tk.abort(403, str(exc) or _("Not authorized to see this page"))
     except tk.ValidationError as exc:
-        message = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.error_dict.items())
-        return tk.abort(400, message)
+        return tk.abort(400, errors.error_text(exc, with_fields=True))
 
 
 def _params(*names: str) -> dict[str, Any]:

@@ -41,7 +41,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MEDIA = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX, "docx": DOCX}
 FEED_SIZE = 30
-SPARK = {"width": 180, "height": 36, "left": 2, "right": 2, "top": 3, "bottom": 3}
+SPARK: dict[str, Any] = {"width": 180, "height": 36, "left": 2, "right": 2, "top": 3, "bottom": 3}
 
 
 def _require(action: str, data: dict[str, Any] | None = None) -> None:
@@ -74,7 +74,7 @@ def coverage_page() -> str:
     reg = config.registry()
     lang = current_lang()
     bodies = [
-        {"slug": slug, "title": reg.get(slug).title(lang) if reg.get(slug) else slug, "counts": counts}
+        {"slug": slug, "title": reg.title_of(slug, lang), "counts": counts}
         for slug, counts in sorted(summary.items(), key=lambda kv: (-kv[1][annex835.MISSING], kv[0]))
     ]
     totals = dict.fromkeys(annex835.STATUSES, 0)
@@ -90,7 +90,7 @@ def coverage_page() -> str:
             "body": body,
             "status": wanted,
             "statuses": list(annex835.STATUSES),
-            "body_title": lambda slug: reg.get(slug).title(lang) if reg.get(slug) else slug,
+            "body_title": lambda slug: reg.title_of(slug, lang),
             "lang": lang,
             "annex_error": config.annex_error(),
         },

@@ -14,6 +14,7 @@ from flask import Blueprint, Response
 
 from ckanext.lutsk import helpers, passport_pdf
 from ckanext.lutsk.lang import current as current_lang
+from ckanext.lutsk.views import common
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def download(id: str, fmt: str) -> Response:
         if pdf:
             return tk.abort(404, tk._("The passport is available as CSV, JSON or PDF."))
         return tk.abort(404, tk._("The passport is available as CSV or JSON."))
-    context = {"user": tk.current_user.name if tk.current_user.is_authenticated else None}
+    context = common.context()
     try:
         pkg = tk.get_action("package_show")(context, {"id": id})
     except tk.ObjectNotFound:

@@ -12,6 +12,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 
 from ckanext.lutsk.datagovua import publisher
 from ckanext.lutsk.datagovua.messages import error_message, state_label
@@ -55,7 +56,7 @@ def _package(data_dict: dict[str, Any]) -> model.Package:
 
 
 @tk.side_effect_free
-def lutsk_sync_status(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def lutsk_sync_status(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """State of the national copy of dataset ``id``: ``state`` (in_step, stale, missing,
     private, deleted, failed, not_published), ``remote_url``, ``last_pushed``,
     ``remote_modified``, ``error`` (why the last push failed)."""
@@ -64,7 +65,7 @@ def lutsk_sync_status(context: dict[str, Any], data_dict: dict[str, Any]) -> dic
     return status_dict(pkg)
 
 
-def lutsk_publish_now(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def lutsk_publish_now(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Queue a push of dataset ``id`` to data.gov.ua now (editors of its body)."""
     pkg = _package(data_dict)
     tk.check_access("lutsk_publish_now", context, {"id": pkg.id})
@@ -75,7 +76,7 @@ def lutsk_publish_now(context: dict[str, Any], data_dict: dict[str, Any]) -> dic
 
 
 @tk.side_effect_free
-def lutsk_sync_behind(context: dict[str, Any], data_dict: dict[str, Any]) -> list[dict[str, Any]]:
+def lutsk_sync_behind(context: Context, data_dict: dict[str, Any]) -> list[dict[str, Any]]:
     """Every public dataset whose national copy is behind, oldest change first
     (optionally of one ``organization``), with its state and reason."""
     tk.check_access("lutsk_reports", context, data_dict)
@@ -89,7 +90,10 @@ def lutsk_sync_behind(context: dict[str, Any], data_dict: dict[str, Any]) -> lis
     # No paging: a city has a few thousand datasets at most.
     for status in sync_state.behind(org_ids=org_ids):
         pkg = model.Package.get(status.package_id)
+        if pkg is None:
+            continue  # purged since the sync row was written
+        org = model.Group.get(pkg.owner_org) if pkg.owner_org else None
         item = status_dict(pkg)
-        item["organization"] = pkg.owner_org and model.Group.get(pkg.owner_org).name
+        item["organization"] = org.name if org else None
         out.append(item)
     return out

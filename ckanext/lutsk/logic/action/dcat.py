@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Action, Context, DataDict
 
 
 def _public_only(data_dict: dict[str, Any]) -> dict[str, Any]:
@@ -16,11 +17,11 @@ def _public_only(data_dict: dict[str, Any]) -> dict[str, Any]:
 
 @tk.side_effect_free
 @tk.chained_action
-def dcat_catalog_show(up_func, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+def dcat_catalog_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     return up_func(context, _public_only(data_dict))
 
 
 @tk.side_effect_free
 @tk.chained_action
-def dcat_catalog_search(up_func, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+def dcat_catalog_search(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     return up_func(context, _public_only(data_dict))

@@ -7,6 +7,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.types import Context
 
 from ckanext.lutsk.deadlines import report as deadline_report
 from ckanext.lutsk.deadlines.status import REPORT_STATES
@@ -66,7 +67,7 @@ def report_schema() -> dict[str, list]:
 
 
 @tk.side_effect_free
-def lutsk_deadline_report(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def lutsk_deadline_report(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """The update-deadline report of public datasets on a day.
 
     :param body: a body's organization name (optional; default all bodies). Body staff

@@ -6,11 +6,12 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
+from ckan.types import Context
 
 from ckanext.lutsk.logic.auth import datasets as auth
 
 
-def _can_edit(context: dict[str, Any], package_id: str) -> bool:
+def _can_edit(context: Context, package_id: str) -> bool:
     user = context.get("user")
     if not user:
         return False
@@ -20,7 +21,7 @@ def _can_edit(context: dict[str, Any], package_id: str) -> bool:
     return authz.has_user_permission_for_group_or_org(pkg.owner_org, user, "update_dataset")
 
 
-def lutsk_sync_status(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def lutsk_sync_status(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """The body's editors and the ICT department (sysadmins pass anyway)."""
     if auth.is_ict_staff(context.get("user")) or _can_edit(context, data_dict.get("id", "")):
         return {"success": True}
@@ -30,7 +31,7 @@ def lutsk_sync_status(context: dict[str, Any], data_dict: dict[str, Any]) -> dic
     }
 
 
-def lutsk_publish_now(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def lutsk_publish_now(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Editors of the dataset's body only."""
     if _can_edit(context, data_dict.get("id", "")):
         return {"success": True}

@@ -9,6 +9,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckan.lib.plugins import DefaultPermissionLabels
+from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.lutsk import config
 
@@ -39,13 +40,13 @@ def user_labels(user_obj: model.User | None) -> list[str]:
 
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access
-def package_show(next_auth, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+def package_show(next_auth: AuthFunction, context: Context, data_dict: DataDict | None) -> AuthResult:
     if is_ict_staff(context.get("user")):
         return {"success": True}
     return next_auth(context, data_dict)
 
 
-def lutsk_reports(context: dict[str, Any], data_dict: dict[str, Any] | None = None) -> dict[str, Any]:
+def lutsk_reports(context: Context, data_dict: dict[str, Any] | None = None) -> dict[str, Any]:
     """Reports on all bodies: the ICT department (sysadmins pass anyway)."""
     if is_ict_staff(context.get("user")):
         return {"success": True}
@@ -53,7 +54,7 @@ def lutsk_reports(context: dict[str, Any], data_dict: dict[str, Any] | None = No
 
 
 @tk.auth_allow_anonymous_access
-def lutsk_deadline_report(context: dict[str, Any], data_dict: dict[str, Any] | None = None) -> dict[str, Any]:
+def lutsk_deadline_report(context: Context, data_dict: dict[str, Any] | None = None) -> dict[str, Any]:
     """The deadline report: all bodies for the ICT department (sysadmins pass anyway); one
     body for its own staff, i.e. members of its organization in any role (the report lists
     public datasets only, which they help keep current)."""
