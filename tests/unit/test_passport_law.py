@@ -63,3 +63,10 @@ def test_element5_has_the_statutory_label() -> None:
         f["field_name"]: f for f in yaml.safe_load(schema.read_text(encoding="utf-8"))["dataset_fields"]
     }
     assert fields["language"]["label"]["uk"] == "Відомості про мову інформації, яка міститься у наборі даних"
+
+
+def test_cc_by_keeps_ckans_url_so_other_portals_recognise_it() -> None:
+    # The DCAT output adds the licence's url as rdfs:seeAlso; CKAN portals (the peer,
+    # data.gov.ua) know cc-by by this URL, not by the EU authority URI.
+    [licence] = load_licenses()
+    assert licence["url"] == "http://www.opendefinition.org/licenses/cc-by"

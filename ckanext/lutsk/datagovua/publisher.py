@@ -46,7 +46,7 @@ from urllib3.util.retry import Retry
 
 from ckanext.lutsk import config as lutsk_config
 from ckanext.lutsk.config import PublishSettings
-from ckanext.lutsk.domain import mapping
+from ckanext.lutsk.domain import mapping, restrictions
 from ckanext.lutsk.model import sync_state
 
 log = logging.getLogger(__name__)
@@ -291,7 +291,8 @@ def _publish(
         return Outcome(package_id, "skipped", sync_state.NOT_PUBLISHED)
     if pkg is None or pkg.get("state") == "deleted":
         return _withdraw(package_id, row, remote, delete=True, dry_run=dry_run)
-    if pkg.get("private") or pkg.get("state") != "active":
+    # Restricted under martial law: not public nationally either (a copy is made private).
+    if pkg.get("private") or pkg.get("state") != "active" or restrictions.of_dataset(pkg) is not None:
         return _withdraw(package_id, row, remote, delete=False, dry_run=dry_run, pkg=pkg)
 
     owner = mapping.national_org(lutsk_config.registry(), (pkg.get("organization") or {}).get("name", ""))

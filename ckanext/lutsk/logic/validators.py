@@ -211,6 +211,32 @@ def lutsk_element3_length(key, data, errors, context):
         )
 
 
+def lutsk_martial_law(key, data, errors, context):
+    """A restriction under martial law (``domain.restrictions``) names its legal basis,
+    the date restricted and a review date not before it; dates without a basis are
+    refused. On ``martial_law_basis``."""
+    prefix = key[:-1]
+    basis = data.get(key)
+    since_raw = data.get((*prefix, "martial_law_since"))
+    review_raw = data.get((*prefix, "martial_law_review"))
+    has_basis = isinstance(basis, str) and bool(basis.strip())
+    if not has_basis:
+        if not _empty(since_raw) or not _empty(review_raw):
+            errors[key].append(_("Name the act under which the dataset is restricted, or clear the dates."))
+        return
+    since, review = _as_date(since_raw), _as_date(review_raw)
+    if since is None:
+        errors[key].append(_("Give the date the dataset was restricted."))
+    if review is None:
+        errors[key].append(_("Give the date the restriction is to be reviewed."))
+    if since is not None and review is not None and review < since:
+        errors[key].append(
+            _("The review date {review} is before the date restricted {since}.").format(
+                review=review.isoformat(), since=since.isoformat()
+            )
+        )
+
+
 def lutsk_boolean(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
