@@ -295,7 +295,7 @@ def _publish(
     if pkg.get("private") or pkg.get("state") != "active" or restrictions.of_dataset(pkg) is not None:
         return _withdraw(package_id, row, remote, delete=False, dry_run=dry_run, pkg=pkg)
 
-    owner = mapping.national_org(lutsk_config.registry(), (pkg.get("organization") or {}).get("name", ""))
+    owner = lutsk_config.national_org((pkg.get("organization") or {}).get("name", ""))
     desired = mapping.to_remote(pkg, owner_org=owner, resource_ids=row.resource_map() if row else None)
     fingerprint = mapping.fingerprint(desired)
     local_modified = _parse(pkg.get("metadata_modified"))
@@ -418,9 +418,7 @@ def _withdraw(
         else:
             # A whole update, not a patch: data.gov.ua's schema wants ``tag_string`` in every
             # write, and its package_show carries only ``tags``.
-            owner = mapping.national_org(
-                lutsk_config.registry(), (pkg.get("organization") or {}).get("name", "")
-            )
+            owner = lutsk_config.national_org((pkg.get("organization") or {}).get("name", ""))
             desired = mapping.to_remote(pkg, owner_org=owner, resource_ids=row.resource_map())
             data = {**desired, "id": row.remote_id, "private": True}
             result = remote.call("package_update", data, write=True)
@@ -601,7 +599,6 @@ def _untouched(rows: dict[str, sync_state.SyncRow]) -> set[str]:
     candidates = {pid: r for pid, r in rows.items() if r.state == sync_state.IN_STEP and r.remote_id}
     if not candidates:
         return set()
-    reg = lutsk_config.registry()
     query = (
         model.Session.query(model.Package.id, model.Package.metadata_modified, model.Group.name)
         .join(model.Group, model.Group.id == model.Package.owner_org)
@@ -612,7 +609,7 @@ def _untouched(rows: dict[str, sync_state.SyncRow]) -> set[str]:
         pid
         for pid, modified, org in query
         if modified == candidates[pid].local_modified
-        and mapping.national_org(reg, org) == candidates[pid].remote_org
+        and lutsk_config.national_org(org) == candidates[pid].remote_org
     }
 
 
