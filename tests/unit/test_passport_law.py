@@ -70,3 +70,10 @@ def test_cc_by_keeps_ckans_url_so_other_portals_recognise_it() -> None:
     # data.gov.ua) know cc-by by this URL, not by the EU authority URI.
     [licence] = load_licenses()
     assert licence["url"] == "http://www.opendefinition.org/licenses/cc-by"
+
+
+def test_a_national_copy_comes_home_under_cc_by() -> None:
+    from ckanext.lutsk.domain import mapping
+
+    remote = {"name": "x", "title": "Т", "notes": "О", "license_id": "notspecified", "resources": []}
+    assert mapping.to_local(remote, owner_org="education")["license_id"] == "cc-by"

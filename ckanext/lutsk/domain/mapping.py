@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ckanext.lutsk.domain import passport_law
 from ckanext.lutsk.domain.registry import Body, Registry
 
 __all__ = [
@@ -261,6 +262,9 @@ def to_local(remote: Mapping[str, Any], *, owner_org: str) -> dict[str, Any]:
     )
     if shared["restricted_info"]:
         local["restricted_info"] = shared["restricted_info"]
+    # The council's public information has one reuse condition by law (art. 10-1): a
+    # national copy marked "not specified" or share-alike comes home as CC BY 4.0.
+    local["license_id"] = passport_law.LICENCE
     return local
 
 
