@@ -73,7 +73,7 @@ def specs(suffix: str) -> list[dict[str, Any]]:
             title_en="",
             notes_en="",
             update_frequency="once a year",
-            license_id="odc-odbl",
+            license_id="cc-by",
             tag_string="обʼєкти,комунальні підприємства",
             resources=[
                 {"url": f"{base}/parks-plan.zip", "format": "XLSX", "compression": "ZIP", "name": "План"},
@@ -85,7 +85,7 @@ def specs(suffix: str) -> list[dict[str, Any]]:
             owner_org="education",
             language="en",
             update_frequency="immediately after making changes",
-            license_id="other-open",
+            license_id="cc-by",
             resources=[
                 {"url": "https://api.lutskrada.gov.ua/v1/schools", "format": "API", "name": "API шкіл"}
             ],
@@ -94,19 +94,19 @@ def specs(suffix: str) -> list[dict[str, Any]]:
             name=f"old-plan-{suffix}",
             owner_org="land-resources",
             update_frequency="no longer updated",
-            license_id="notspecified",
+            license_id="cc-by",
             resources=[
                 {"url": f"{base}/old-plan.pdf", "format": "PDF", "name": "План 2016"},
                 {"url": "https://gis.lutskrada.gov.ua/wms", "format": "WMS", "name": "Карта"},
                 {"url": f"{base}/land.shp.zip", "format": "SHP", "compression": "ZIP"},
             ],
         ),
-        passport(name=f"plan-pending-{suffix}", owner_org="education", license_id="cc-by-sa", resources=[]),
+        passport(name=f"plan-pending-{suffix}", owner_org="education", resources=[]),
         passport(
             name=f"transport-live-{suffix}",
             owner_org="finance-budget",
             update_frequency="more than once a day",
-            license_id="cc-zero",
+            license_id="cc-by",
             resources=[{"url": f"{base}/transport.json", "format": "JSON", "name": "Рух транспорту"}],
         ),
     ]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.lutsk.domain import annex835, vocabularies, workdays
+from ckanext.lutsk.domain import annex835, mapping, vocabularies, workdays
 from ckanext.lutsk.domain import registry as registry_mod
 
 log = logging.getLogger(__name__)
@@ -200,6 +200,17 @@ class PublishSettings:
 
     def __repr__(self) -> str:  # never print the token, even in a traceback's locals
         return f"PublishSettings(url={self.url!r}, token='***')"
+
+
+def datagovua_org() -> str:
+    """The city's one organization on data.gov.ua (``ckanext.lutsk.datagovua.org``), or ""."""
+    return (tk.config.get("ckanext.lutsk.datagovua.org") or "").strip()
+
+
+def national_org(slug: str) -> str:
+    """The national organization body ``slug``'s datasets go to: the city's one cabinet when
+    ``ckanext.lutsk.datagovua.org`` is set, else the body's own (``mapping.national_org``)."""
+    return datagovua_org() or mapping.national_org(registry(), slug)
 
 
 def datagovua_token() -> str:

@@ -45,13 +45,8 @@ CORE_STRINGS = (
         'You can use <a href="#markdown" title="Markdown quick reference" data-bs-toggle="popover" '
         'data-bs-content="%(markdown_tooltip)s" data-bs-html="true">Markdown formatting</a> here'
     ),
-    # Licence titles (data/licenses.json): CKAN shows them through gettext.
+    # Licence title (data/licenses.json): CKAN shows it through gettext.
     N_("Creative Commons Attribution"),
-    N_("Creative Commons Attribution Share-Alike"),
-    N_("Creative Commons CCZero"),
-    N_("Open Data Commons Attribution License"),
-    N_("Open Data Commons Open Database License (ODbL)"),
-    N_("Open Data Commons Public Domain Dedication and License (PDDL)"),
     N_("You can also access this registry using the %(api_link)s (see %(api_doc_link)s)."),
     ngettext("{num} Member", "{num} Members", 1),
 )

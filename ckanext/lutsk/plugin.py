@@ -14,7 +14,7 @@ from ckanext.lutsk import config, helpers
 from ckanext.lutsk.datagovua import publisher
 from ckanext.lutsk.dcat import hooks as dcat_hooks
 from ckanext.lutsk.deadlines import status
-from ckanext.lutsk.domain import vocabularies
+from ckanext.lutsk.domain import mapping, vocabularies
 from ckanext.lutsk.logic import auth
 from ckanext.lutsk.logic.auth import datasets as auth_datasets
 
@@ -68,6 +68,9 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
         pkg_dict["tag_string"] = ",".join(t["name"] for t in pkg_dict.get("tags", []))
         org = pkg_dict.get("organization") or {}
         pkg_dict["owner_body"] = helpers.lutsk_body(org.get("name"))
+        # The holder body in keys any CKAN keeps (data.gov.ua's harvester copies them into
+        # the city's one cabinet): always the owner organization's body, never stale input.
+        pkg_dict.update(mapping.holder_fields(config.registry().get(org.get("name") or "")))
 
     def after_dataset_create(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         publisher.note_change(pkg_dict)

@@ -145,7 +145,7 @@ class TestPassportAsDcat:
         assert g.value(xlsx, DCAT.compressFormat) == URIRef(
             "https://www.iana.org/assignments/media-types/application/zip"
         )
-        assert g.value(xlsx, DCT.license) == URIRef(EU + "licence/ODC_BL")
+        assert g.value(xlsx, DCT.license) == URIRef(EU + "licence/CC_BY_4_0")
         assert g.value(xlsx, DCAT.downloadURL) == URIRef("https://lutskrada.gov.ua/opendata/parks-plan.zip")
         # 7-Zip has no IANA media type: the EU file type names it.
         geo = by_url["https://lutskrada.gov.ua/opendata/parks-plan.7z"]
@@ -168,7 +168,7 @@ class TestPassportAsDcat:
     def test_licence_of_a_dataset_without_distributions(self, app, catalogue):
         g, ref = _dataset_graph(app, _by_name(catalogue, "plan-pending-"))
         assert g.value(ref, DCAT.distribution) is None
-        assert g.value(ref, DCT.license) == URIRef(EU + "licence/CC_BYSA_4_0")
+        assert g.value(ref, DCT.license) == URIRef(EU + "licence/CC_BY_4_0")
 
     def test_no_blank_nodes(self, app, catalogue):
         g = _graph(app.get("/catalog.ttl").body)

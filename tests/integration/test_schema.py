@@ -141,7 +141,32 @@ class TestRejected:
     def test_unknown_language_and_licence(self, org):
         errors = _errors(owner_org=org["id"], language="klingon", license_id="wtfpl")
         assert errors["language"][0].startswith("Невідоме значення «klingon»")
-        assert errors["license_id"][0].startswith("Невідома ліцензія «wtfpl»")
+        assert errors["license_id"][0].startswith("Ліцензія «wtfpl» не дозволена")
+
+    @pytest.mark.parametrize("licence", ["cc-by-sa", "odc-odbl", "notspecified", "cc-zero"])
+    def test_only_cc_by_4_0_is_accepted(self, org, licence):
+        # Art. 10-1 of the access-to-public-information law: attribution is the only condition.
+        errors = _errors(owner_org=org["id"], license_id=licence)
+        assert "статт" in errors["license_id"][0] and "cc-by" in errors["license_id"][0]
+
+    def test_editing_keeps_no_other_licence(self, org):
+        pkg = _create(owner_org=org["id"], name="licence-edit")
+        with pytest.raises(tk.ValidationError) as err:
+            call_action("package_patch", context={"user": site_user()}, id=pkg["id"], license_id="odc-odbl")
+        assert "license_id" in err.value.error_dict
+        assert call_action("package_show", id=pkg["id"])["license_id"] == "cc-by"
+
+    def test_description_and_restricted_note_are_4000_together(self, org):
+        errors = _errors(owner_org=org["id"], notes="о" * 3000, restricted_info="р" * 1001)
+        message = errors["notes"][0]
+        # Names both fields and the count.
+        assert "опис" in message and "обмеженим доступом" in message
+        assert "4001" in message and "3000" in message and "1001" in message
+        assert _create(owner_org=org["id"], name="element3-ok", notes="о" * 3000, restricted_info="р" * 1000)
+
+    def test_purpose_at_most_512(self, org):
+        errors = _errors(owner_org=org["id"], purpose_of_collecting_information="п" * 513)
+        assert errors["purpose_of_collecting_information"] == ["Не більше 512 символів (зараз 513)."]
 
     def test_resource_link_must_be_http(self, org):
         errors = _errors(owner_org=org["id"], resources=[{"url": "file:///etc/passwd", "format": "CSV"}])
@@ -224,5 +249,5 @@ def test_licences_are_the_city_maintained_list():
     from ckan import model
 
     ids = set(model.Package.get_license_register().keys())
-    assert {"cc-by", "cc-by-sa", "cc-zero", "odc-by"} <= ids
+    assert ids == {"cc-by"}, "the law allows attribution only (art. 10-1)"
     assert "uk-ogl" not in ids, "CKAN's built-in list is replaced by data/licenses.json"

@@ -150,8 +150,8 @@ def test_matrix_status_per_assigned_body():
     }
     assert not any(c.row.id == "A4" for c in cells), "rows that do not apply are not in the matrix"
     assert annex835.body_summary(cells) == {
-        "economic-policy": {PUBLISHED: 1, LATE: 0, NOT_PUBLIC: 1, MISSING: 0},
-        "legal": {PUBLISHED: 0, LATE: 1, NOT_PUBLIC: 0, MISSING: 0},
+        "economic-policy": {PUBLISHED: 1, LATE: 0, NOT_PUBLIC: 1, MISSING: 0, annex835.RESTRICTED: 0},
+        "legal": {PUBLISHED: 0, LATE: 1, NOT_PUBLIC: 0, MISSING: 0, annex835.RESTRICTED: 0},
     }
     assert annex835.coverage_matrix(ANNEX, [])[0].status == MISSING
 

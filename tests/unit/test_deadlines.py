@@ -337,9 +337,17 @@ def test_datetimes_are_taken_as_kyiv_dates():
 
 
 def test_states_and_reasons_are_exported():
-    assert set(STATES) == {ON_TIME, DUE_SOON, OVERDUE_CHANGE, OVERDUE_FREQUENCY, NEVER_UPDATED, DISCONTINUED}
-    assert len(STATES) == 6
-    assert len(set(REASONS)) == 5
+    assert set(STATES) == {
+        ON_TIME,
+        DUE_SOON,
+        OVERDUE_CHANGE,
+        OVERDUE_FREQUENCY,
+        NEVER_UPDATED,
+        DISCONTINUED,
+        "restricted",
+    }
+    assert len(STATES) == 7
+    assert len(set(REASONS)) == 6
     assert all(isinstance(s, str) for s in STATES + REASONS)
 
 

@@ -387,10 +387,8 @@ def test_licences_load_as_ckan_expects() -> None:
     licences = load_licenses()
     # CKAN reads the file with json.load and wants a list.
     assert json.loads(LICENSES_PATH.read_text(encoding="utf-8")) == licences
-    ids = [lic["id"] for lic in licences]
-    assert {"cc-by", "cc-by-sa", "cc-zero", "odc-by", "odc-pddl", "other-open"} <= set(ids)
-    # ckanext-scheming's licence field defaults to notspecified.
-    assert "notspecified" in ids
+    # Art. 10-1 of the access-to-public-information law: attribution is the only condition.
+    assert [lic["id"] for lic in licences] == ["cc-by"]
     assert all(isinstance(lic["title"], str) for lic in licences)  # CKAN calls title.split
 
 

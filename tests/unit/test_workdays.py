@@ -406,3 +406,48 @@ def test_kyiv_today():
     assert today == datetime.now(ZoneInfo("Europe/Kyiv")).date() or (
         today + timedelta(days=1) == datetime.now(ZoneInfo("Europe/Kyiv")).date()
     )
+
+
+# -- the Cabinet's transfers are the city's choice (calendar.yaml) ----------------------------
+
+
+def test_packaged_calendar_follows_the_cabinet_by_default():
+    assert workdays.load_calendar().follow_cabinet_transfers is True
+    assert parse_calendar("martial_law_until: null\n").follow_cabinet_transfers is True
+
+
+def test_cabinet_transfers_2019_followed():
+    # CMU order 7-р of 10.01.2019: 30.04 → Sat 11.05, 30.12 → Sat 21.12, 31.12 → Sat 28.12.
+    cal = parse_calendar("follow_cabinet_transfers: yes\n")
+    assert not cal.is_working_day(date(2019, 4, 30))
+    assert cal.is_working_day(date(2019, 5, 11))
+    assert not cal.is_working_day(date(2019, 12, 30)) and not cal.is_working_day(date(2019, 12, 31))
+    assert cal.is_working_day(date(2019, 12, 21)) and cal.is_working_day(date(2019, 12, 28))
+    # Checked by hand (domain-2026-12.md §4): a change on 26.04.2019 is due on 06.05.2019.
+    assert cal.add_working_days(date(2019, 4, 26), 3) == date(2019, 5, 6)
+
+
+def test_cabinet_transfers_2019_not_followed():
+    cal = parse_calendar("follow_cabinet_transfers: no\n")
+    assert cal.follow_cabinet_transfers is False
+    assert cal.is_working_day(date(2019, 4, 30))
+    assert not cal.is_working_day(date(2019, 5, 11))
+    assert cal.is_working_day(date(2019, 12, 30)) and cal.is_working_day(date(2019, 12, 31))
+    assert not cal.is_working_day(date(2019, 12, 21)) and not cal.is_working_day(date(2019, 12, 28))
+    # Holidays themselves stay days off: 1 and 9 May 2019.
+    assert not cal.is_working_day(date(2019, 5, 1)) and not cal.is_working_day(date(2019, 5, 9))
+    # Fri 26.04 → Mon 29.04 (Easter observed, off), Tue 30.04, Wed 01.05 (off), Thu 02.05, Fri 03.05.
+    assert cal.add_working_days(date(2019, 4, 26), 3) == date(2019, 5, 3)
+
+
+def test_the_file_overrides_a_single_transfer_either_way():
+    cal = parse_calendar("follow_cabinet_transfers: no\nworking_days: [2019-05-11]\ndays_off: [2019-04-30]\n")
+    assert not cal.is_working_day(date(2019, 4, 30)) and cal.is_working_day(date(2019, 5, 11))
+    assert cal.is_working_day(date(2019, 12, 31))
+
+
+@pytest.mark.parametrize("value", ["maybe", "1", "[yes]"])
+def test_follow_cabinet_transfers_must_be_yes_or_no(value):
+    with pytest.raises(CalendarError) as err:
+        parse_calendar(f"follow_cabinet_transfers: {value}\n")
+    assert err.value.key == "follow_cabinet_transfers" and err.value.line == 1

@@ -6,7 +6,9 @@ import click
 
 from ckanext.lutsk import config, demo, organizations
 from ckanext.lutsk.cli import deadlines as deadline_cli
+from ckanext.lutsk.cli import national as national_cli
 from ckanext.lutsk.cli import oversight as oversight_cli
+from ckanext.lutsk.cli import passport as passport_cli
 from ckanext.lutsk.cli import publish as publish_cli
 from ckanext.lutsk.domain.registry import RegistryError, load_registry
 from ckanext.lutsk.logic import errors
@@ -21,6 +23,8 @@ def lutsk() -> None:
 
 lutsk.add_command(deadline_cli.deadlines)
 lutsk.add_command(publish_cli.publish)
+lutsk.add_command(passport_cli.passport)
+lutsk.add_command(national_cli.national)
 # The ICT department's oversight: annex coverage, history, audit plan, register.
 for _command in (
     oversight_cli.coverage_group,

@@ -46,7 +46,7 @@ from urllib3.util.retry import Retry
 
 from ckanext.lutsk import config as lutsk_config
 from ckanext.lutsk.config import PublishSettings
-from ckanext.lutsk.domain import mapping
+from ckanext.lutsk.domain import mapping, restrictions
 from ckanext.lutsk.model import sync_state
 
 log = logging.getLogger(__name__)
@@ -293,10 +293,11 @@ def _publish(
         return Outcome(package_id, "skipped", sync_state.NOT_PUBLISHED)
     if pkg is None or pkg.get("state") == "deleted":
         return _withdraw(package_id, row, remote, delete=True, dry_run=dry_run)
-    if pkg.get("private") or pkg.get("state") != "active":
+    # Restricted under martial law: not public nationally either (a copy is made private).
+    if pkg.get("private") or pkg.get("state") != "active" or restrictions.of_dataset(pkg) is not None:
         return _withdraw(package_id, row, remote, delete=False, dry_run=dry_run, pkg=pkg)
 
-    owner = mapping.national_org(lutsk_config.registry(), (pkg.get("organization") or {}).get("name", ""))
+    owner = lutsk_config.national_org((pkg.get("organization") or {}).get("name", ""))
     desired = mapping.to_remote(pkg, owner_org=owner, resource_ids=row.resource_map() if row else None)
     fingerprint = mapping.fingerprint(desired)
     local_modified = _parse(pkg.get("metadata_modified"))
@@ -422,9 +423,7 @@ def _withdraw(
         elif pkg is not None:
             # A whole update, not a patch: data.gov.ua's schema wants ``tag_string`` in every
             # write, and its package_show carries only ``tags``.
-            owner = mapping.national_org(
-                lutsk_config.registry(), (pkg.get("organization") or {}).get("name", "")
-            )
+            owner = lutsk_config.national_org((pkg.get("organization") or {}).get("name", ""))
             desired = mapping.to_remote(pkg, owner_org=owner, resource_ids=row.resource_map())
             data = {**desired, "id": row.remote_id, "private": True}
             result = remote.call("package_update", data, write=True)
@@ -605,7 +604,6 @@ def _untouched(rows: dict[str, sync_state.SyncRow]) -> set[str]:
     candidates = {pid: r for pid, r in rows.items() if r.state == sync_state.IN_STEP and r.remote_id}
     if not candidates:
         return set()
-    reg = lutsk_config.registry()
     query = (
         model.Session.query(model.Package.id, model.Package.metadata_modified, model.Group.name)
         .join(model.Group, model.Group.id == model.Package.owner_org)
@@ -616,7 +614,7 @@ def _untouched(rows: dict[str, sync_state.SyncRow]) -> set[str]:
         pid
         for pid, modified, org in query
         if modified == candidates[pid].local_modified
-        and mapping.national_org(reg, org) == candidates[pid].remote_org
+        and lutsk_config.national_org(org) == candidates[pid].remote_org
     }
 
 

@@ -24,9 +24,9 @@ from ckan.lib import mailer
 from ckanext.lutsk import config
 from ckanext.lutsk.deadlines import report as deadline_report
 from ckanext.lutsk.deadlines.status import LATE_STATES
-from ckanext.lutsk.domain import workdays
+from ckanext.lutsk.domain import restrictions, workdays
 from ckanext.lutsk.domain.deadlines import DUE_SOON
-from ckanext.lutsk.model import mail_log
+from ckanext.lutsk.model import catalogue, mail_log
 
 log = logging.getLogger(__name__)
 _ = tk._
@@ -214,7 +214,39 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def digest_text(report: Mapping[str, Any], new: list[dict[str, Any]], old: int) -> tuple[str, str]:
+def restriction_reviews(today: date) -> list[str]:
+    """One line per restriction under martial law whose review date has come: the datasets
+    whose passport names a basis (drafts too) and the annex rows restricted for a body."""
+    reg = config.registry()
+
+    def body_title(slug: str | None) -> str:
+        body = reg.get(slug or "")
+        return body.title("uk") if body else (slug or "")
+
+    lines = []
+    for rec in sorted(catalogue.load_records(), key=lambda r: (r.get("body") or "", r["name"])):
+        found = restrictions.of_dataset(rec)
+        if found is not None and found.review_due(today):
+            lines.append(
+                f"- {rec['title']} ({body_title(rec.get('body'))}): {_review_day(found.review)}; "
+                f"{_site_url()}/dataset/{rec['name']}"
+            )
+    for row in config.annex():
+        for slug in row.restricted_bodies:
+            if row.restriction is not None and row.restriction.review_due(today):
+                lines.append(f"- {row.id} ({body_title(slug)}): {_review_day(row.restriction.review)}")
+    return lines
+
+
+def _review_day(day: date | None) -> str:
+    if day is None:
+        return _("no review date")
+    return _("review due {date}").format(date=f"{day:%d.%m.%Y}")
+
+
+def digest_text(
+    report: Mapping[str, Any], new: list[dict[str, Any]], old: int, reviews: Iterable[str] = ()
+) -> tuple[str, str]:
     totals = report["totals"]
     percent = "—" if totals["on_time_percent"] is None else f"{totals['on_time_percent']} %"
     subject = _("Open data portal: update deadlines on {date}").format(date=_day(report["as_of"]))
@@ -240,6 +272,9 @@ def digest_text(report: Mapping[str, Any], new: list[dict[str, Any]], old: int) 
                 old,
             ).format(n=old),
         ]
+    reviews = list(reviews)
+    if reviews:
+        lines += ["", _("Restrictions under martial law to review:"), *reviews]
     lines += ["", _("The full report: {url}").format(url=f"{_site_url()}/lutsk/deadlines")]
     return subject, "\n".join(lines) + "\n"
 
@@ -250,6 +285,7 @@ def send_digest(today: date | None = None, dry_run: bool = False) -> list[Outcom
     week = iso_week(today)
     report = deadline_report.build_report({"ignore_auth": True}, as_of=today, sort="body")
     overdue = [r for r in report["datasets"] if r["state"] in LATE_STATES]
+    reviews = restriction_reviews(today)
     outcomes = []
     for name, address in ict_recipients():
         if ("", "", week) in mail_log.sent_keys(mail_log.DIGEST_WEEK, address):
@@ -261,7 +297,7 @@ def send_digest(today: date | None = None, dry_run: bool = False) -> list[Outcom
         outcomes.append(outcome)
         if dry_run:
             continue
-        subject, body = digest_text(report, new, outcome.already_sent)
+        subject, body = digest_text(report, new, outcome.already_sent, reviews)
         try:
             records = [(mail_log.DIGEST, map(_key, new)), (mail_log.DIGEST_WEEK, [("", "", week)])]
             _send(address, name, subject, body, records)

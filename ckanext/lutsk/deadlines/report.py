@@ -73,6 +73,7 @@ SEVERITY = {
     deadlines.DUE_SOON: 5,
     deadlines.ON_TIME: 6,
     deadlines.DISCONTINUED: 7,
+    deadlines.RESTRICTED: 8,
 }
 REASON_NATIONAL = "national"
 #: Datasets behind nationally looked up by id in the report's query (Solr's clause limit).
@@ -106,6 +107,7 @@ def state_label(state: str) -> str:
         OVERDUE_NATIONAL: _("Overdue on data.gov.ua"),
         deadlines.NEVER_UPDATED: _("No update date"),
         deadlines.DISCONTINUED: _("No longer updated"),
+        deadlines.RESTRICTED: _("Restricted under martial law"),
         INVALID: _("Passport error"),
     }
     return labels.get(state, state)
@@ -291,7 +293,7 @@ def summarise(rows: Iterable[Mapping[str, Any]], bodies: Iterable[str] = ()) -> 
 
 def _with_shares(e: dict[str, Any]) -> dict[str, Any]:
     counts = e["counts"]
-    applicable = e["total"] - counts[deadlines.DISCONTINUED]
+    applicable = e["total"] - counts[deadlines.DISCONTINUED] - counts[deadlines.RESTRICTED]
     good = sum(counts[s] for s in GOOD_STATES)
     e["overdue"] = sum(counts[s] for s in LATE_STATES)
     e["on_time_percent"] = round(100 * good / applicable, 1) if applicable else None

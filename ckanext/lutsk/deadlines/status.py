@@ -30,7 +30,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from ckanext.lutsk import config
-from ckanext.lutsk.domain import deadlines, workdays
+from ckanext.lutsk.domain import deadlines, restrictions, workdays
 from ckanext.lutsk.domain.deadlines import (
     DISCONTINUED,
     DUE_SOON,
@@ -38,6 +38,7 @@ from ckanext.lutsk.domain.deadlines import (
     ON_TIME,
     OVERDUE_CHANGE,
     OVERDUE_FREQUENCY,
+    RESTRICTED,
     DeadlineStatus,
 )
 from ckanext.lutsk.domain.vocabularies import Vocabulary
@@ -69,7 +70,8 @@ COMPUTED_FIELD = "lutsk_deadline_computed_date"
 
 #: The passport fields the status depends on.
 CHANGED, UPDATED, PUBLISHED, FREQUENCY = "data_changed", "data_updated", "date_published", "update_frequency"
-INPUT_FIELDS = (CHANGED, UPDATED, PUBLISHED, FREQUENCY)
+RESTRICTED_FIELD = restrictions.BASIS
+INPUT_FIELDS = (CHANGED, UPDATED, PUBLISHED, FREQUENCY, RESTRICTED_FIELD)
 
 
 class PassportDataError(ValueError):
@@ -90,6 +92,8 @@ class Inputs:
     updated: date | None
     published: date | None
     frequency: str
+    #: Restricted under martial law (its passport names the legal basis).
+    restricted: bool = False
 
     @property
     def last_update(self) -> date | None:
@@ -149,6 +153,7 @@ def read_inputs(get: Callable[[str], Any], frequencies: Vocabulary) -> Inputs:
         updated=parse_date(UPDATED, get(UPDATED)),
         published=parse_date(PUBLISHED, get(PUBLISHED)),
         frequency=frequency,
+        restricted=bool(str(get(RESTRICTED_FIELD) or "").strip()),
     )
 
 
@@ -170,6 +175,7 @@ def evaluate_inputs(
         today=today,
         due_soon_days=due_soon_days,
         calendar=calendar,
+        restricted=inputs.restricted,
     )
 
 
@@ -299,6 +305,7 @@ def state_query(states: Iterable[str], as_of: date, *, due_soon_days: int, calen
         ON_TIME: f"((+{dated} +{NEXT_DUE_FIELD}:{{{soon} TO *]) OR {nothing_due})",
         NEVER_UPDATED: f"{REASON_FIELD}:{deadlines.REASON_NO_DATA}",
         DISCONTINUED: f"{REASON_FIELD}:{deadlines.REASON_DISCONTINUED}",
+        RESTRICTED: f"{REASON_FIELD}:{deadlines.REASON_RESTRICTED}",
         INVALID: f"{REASON_FIELD}:{REASON_INVALID}",
     }
     wanted = list(dict.fromkeys(states))

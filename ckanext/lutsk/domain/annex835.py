@@ -8,6 +8,7 @@ Check an edited file with ``ckan lutsk coverage check [path]``.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -19,6 +20,7 @@ from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from ckanext.lutsk.domain import deadlines, yaml_checks
 from ckanext.lutsk.domain.registry import LocalizedText, Registry
+from ckanext.lutsk.domain.restrictions import Restriction
 from ckanext.lutsk.domain.yaml_checks import line as _line
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "MISSING",
     "NOT_PUBLIC",
     "PUBLISHED",
+    "RESTRICTED",
     "STATUSES",
     "Annex",
     "AnnexError",
@@ -48,7 +51,10 @@ LATE = "late"
 NOT_PUBLIC = "not_public"
 #: No dataset of the body fulfils the row.
 MISSING = "missing"
-STATUSES: tuple[str, ...] = (PUBLISHED, LATE, NOT_PUBLIC, MISSING)
+#: Restricted under martial law: the row for the body (``restricted:`` in the file), or
+#: the body's datasets for it (their passport names the basis). Not missing, not late.
+RESTRICTED = "restricted"
+STATUSES: tuple[str, ...] = (PUBLISHED, LATE, NOT_PUBLIC, MISSING, RESTRICTED)
 
 #: Deadline states that make a published mandatory dataset count as late ("invalid" is
 #: ``status.INVALID``: a passport whose dates the deadline rules cannot read).
@@ -58,7 +64,8 @@ LATE_STATES = frozenset(
 
 _ID_RE = re.compile(r"[A-Z][0-9]{1,3}")
 _TOP_KEYS = ("sections", "rows")
-_ROW_KEYS = ("id", "section", "title", "bodies", "not_applicable")
+_ROW_KEYS = ("id", "section", "title", "bodies", "not_applicable", "restricted")
+_RESTRICTED_KEYS = ("basis", "since", "review", "bodies")
 _LANGS = ("uk", "en")
 
 
@@ -73,10 +80,16 @@ class AnnexRow:
     #: Why the row does not concern the city council (then ``bodies`` is empty).
     not_applicable: str | None = None
     line: int = field(default=0, compare=False)
+    #: Restricted under martial law (basis, since, review), for ``restricted_bodies``.
+    restriction: Restriction | None = None
+    restricted_bodies: tuple[str, ...] = ()
 
     @property
     def applies(self) -> bool:
         return self.not_applicable is None
+
+    def restricted_for(self, body: str) -> Restriction | None:
+        return self.restriction if body in self.restricted_bodies else None
 
     def label(self, lang: str | None = "uk") -> str:
         """``A6. Реєстр наборів даних…`` for select fields and reports."""
@@ -290,9 +303,64 @@ class _Checker(yaml_checks.NodeChecker):
                 "bodies",
                 "name at least one body, or give the reason in `not_applicable`",
             )
+        restriction, restricted_bodies = None, ()
+        if "restricted" in fields:
+            restriction, restricted_bodies = self.check_restricted(fields["restricted"][1], row_id, bodies)
         if row_id is None or section is None or title is None:
             return None
-        return AnnexRow(row_id, section, title, bodies, not_applicable, line)
+        return AnnexRow(row_id, section, title, bodies, not_applicable, line, restriction, restricted_bodies)
+
+    def check_restricted(
+        self, node: Node, row_id: str | None, bodies: tuple[str, ...]
+    ) -> tuple[Restriction | None, tuple[str, ...]]:
+        """``restricted: {basis: <the act, as text>, since: YYYY-MM-DD, review: YYYY-MM-DD,
+        bodies: [...]}`` (bodies: default every body of the row)."""
+        fields = self.mapping(node, row_id, "restricted")
+        if fields is None:
+            return None, ()
+        for name, (key_node, _v) in fields.items():
+            if name not in _RESTRICTED_KEYS:
+                self.add(
+                    _line(key_node),
+                    row_id,
+                    f"restricted.{name}",
+                    f"unknown field (allowed: {', '.join(_RESTRICTED_KEYS)})",
+                )
+        basis = self.value(fields["basis"][1]) if "basis" in fields else None
+        if not isinstance(basis, str) or not basis.strip():
+            self.add(_line(node), row_id, "restricted.basis", "name the legal act, as text")
+            basis = None
+        days: dict[str, dt.date | None] = {}
+        for key in ("since", "review"):
+            value = self.value(fields[key][1]) if key in fields else None
+            if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+                where = _line(fields[key][1]) if key in fields else _line(node)
+                self.add(where, row_id, f"restricted.{key}", "must be a date YYYY-MM-DD")
+                days[key] = None
+            else:
+                days[key] = value
+        if days["since"] and days["review"] and days["review"] < days["since"]:
+            self.add(_line(fields["review"][1]), row_id, "restricted.review", "is before `since`")
+        restricted_bodies = bodies
+        if "bodies" in fields:
+            listed = self.value(fields["bodies"][1])
+            if not isinstance(listed, list) or not all(isinstance(b, str) for b in listed):
+                self.add(
+                    _line(fields["bodies"][1]), row_id, "restricted.bodies", "must be a list of body slugs"
+                )
+                listed = []
+            for slug in listed:
+                if slug not in bodies:
+                    self.add(
+                        _line(fields["bodies"][1]),
+                        row_id,
+                        "restricted.bodies",
+                        f"{slug!r} is not a body of the row",
+                    )
+            restricted_bodies = tuple(b for b in listed if b in bodies)
+        if basis is None or days["since"] is None or days["review"] is None:
+            return None, ()
+        return Restriction(basis.strip(), days["since"], days["review"]), restricted_bodies
 
     def check_bodies(self, fields: dict[str, tuple[Node, Node]], row_id: str | None) -> tuple[str, ...]:
         if "bodies" not in fields:
@@ -360,15 +428,19 @@ def coverage_matrix(annex: Annex, records: Iterable[Mapping[str, Any]]) -> list[
         assigned = set(row.bodies)
         for body in row.bodies:
             found = linked.get((row.id, body), [])
-            cells.append(Cell(row, body, _status(found), tuple(_brief(r) for r in found)))
+            status = _status(found, restricted=row.restricted_for(body) is not None)
+            cells.append(Cell(row, body, status, tuple(_brief(r) for r in found)))
         for (row_id, body), found in sorted(linked.items()):
             if row_id == row.id and body not in assigned:
                 cells.append(Cell(row, body, _status(found), tuple(_brief(r) for r in found), extra=True))
     return cells
 
 
-def _status(found: Sequence[Mapping[str, Any]]) -> str:
-    public = [r for r in found if not r.get("private")]
+def _status(found: Sequence[Mapping[str, Any]], restricted: bool = False) -> str:
+    open_ = [r for r in found if r.get("state") != deadlines.RESTRICTED]
+    public = [r for r in open_ if not r.get("private")]
+    if not public and (restricted or len(open_) < len(found)):
+        return RESTRICTED
     if not found:
         return MISSING
     if not public:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ckanext.lutsk.domain.passport_law import ELEMENT3_MAX, PURPOSE_MAX, element3_length
 from ckanext.lutsk.domain.vocabularies import Vocabulary
 
 __all__ = [
@@ -151,7 +152,10 @@ class Scorer:
         self.licences = licences
         self._rules: dict[str, Callable[[Mapping[str, Any], list, list], bool]] = {
             "title": lambda p, _d, _s: _text(p, "title", 254),
-            "description": lambda p, _d, _s: _text(p, "notes", 4000),
+            "description": lambda p, _d, _s: (
+                _text(p, "notes", ELEMENT3_MAX)
+                and element3_length(p.get("notes"), p.get("restricted_info")) <= ELEMENT3_MAX
+            ),
             "keywords": lambda p, _d, _s: bool(_tags(p)) and all(_TAG_RE.fullmatch(t) for t in _tags(p)),
             "title_en": lambda p, _d, _s: _text(p, "title_en", 254),
             "description_en": lambda p, _d, _s: _text(p, "notes_en", 4000),
@@ -160,7 +164,7 @@ class Scorer:
             "machine_readable": lambda _p, d, _s: any(self._machine_readable(r) for r in d),
             "structure": lambda _p, _d, s: any(self._link_ok(r) for r in s),
             "licence": lambda p, _d, _s: bool(p.get("license_id")) and p["license_id"] in self.licences,
-            "purpose": lambda p, _d, _s: _text(p, "purpose_of_collecting_information", 1000),
+            "purpose": lambda p, _d, _s: _text(p, "purpose_of_collecting_information", PURPOSE_MAX),
             "language": lambda p, _d, _s: p.get("language") in self.languages,
             "contact": lambda p, _d, _s: (
                 _text(p, "maintainer", 200) and bool(_EMAIL_RE.match(str(p.get("maintainer_email") or "")))

@@ -27,6 +27,7 @@ STATUS_LABELS = {
     annex835.LATE: {"uk": "із запізненням", "en": "late"},
     annex835.NOT_PUBLIC: {"uk": "не оприлюднено (чернетка)", "en": "not public (draft)"},
     annex835.MISSING: {"uk": "відсутній", "en": "missing"},
+    annex835.RESTRICTED: {"uk": "обмежено на час воєнного стану", "en": "restricted under martial law"},
 }
 _YES_NO = {True: {"uk": "так", "en": "yes"}, False: {"uk": "ні", "en": "no"}}
 

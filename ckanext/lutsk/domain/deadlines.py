@@ -28,6 +28,8 @@ __all__ = [
     "REASON_NOTHING_DUE",
     "REASON_NO_DATA",
     "REASON_PERIOD",
+    "REASON_RESTRICTED",
+    "RESTRICTED",
     "STATES",
     "UPDATE_WORKING_DAYS",
     "DeadlineStatus",
@@ -43,6 +45,8 @@ OVERDUE_CHANGE = "overdue_change"
 OVERDUE_FREQUENCY = "overdue_frequency"
 NEVER_UPDATED = "never_updated"
 DISCONTINUED = "discontinued"
+#: Restricted for the time of martial law (``domain.restrictions``): not late, not due.
+RESTRICTED = "restricted"
 STATES = (
     ON_TIME,
     DUE_SOON,
@@ -50,6 +54,7 @@ STATES = (
     OVERDUE_FREQUENCY,
     NEVER_UPDATED,
     DISCONTINUED,
+    RESTRICTED,
 )
 
 # Which rule decided the status; stable codes for the UI to translate.
@@ -58,12 +63,14 @@ REASON_PERIOD = "period"  # next_due comes from the declared frequency
 REASON_NOTHING_DUE = "nothing_due"  # no pending change and no period
 REASON_NO_DATA = "no_data"  # no changed, updated or published date at all
 REASON_DISCONTINUED = "discontinued"  # "no longer updated", nothing pending
+REASON_RESTRICTED = "restricted"  # restricted under martial law
 REASONS = (
     REASON_CHANGE,
     REASON_PERIOD,
     REASON_NOTHING_DUE,
     REASON_NO_DATA,
     REASON_DISCONTINUED,
+    REASON_RESTRICTED,
 )
 
 
@@ -103,6 +110,7 @@ def dataset_status(
     today: date,
     due_soon_days: int = 3,
     calendar: WorkCalendar | None = None,
+    restricted: bool = False,
 ) -> DeadlineStatus:
     """The deadline state of one dataset on ``today``.
 
@@ -110,8 +118,11 @@ def dataset_status(
     ``updated``: when the portal copy last got new data; ``published``: first
     publication; ``period``: the declared frequency (None for "immediately
     after making changes" and "no longer updated"); ``discontinued``: the
-    frequency is "no longer updated".  Datetimes are converted to Kyiv dates.
+    frequency is "no longer updated"; ``restricted``: restricted under martial law
+    (then nothing is due).  Datetimes are converted to Kyiv dates.
     """
+    if restricted:
+        return DeadlineStatus(RESTRICTED, None, None, REASON_RESTRICTED)
     cal = calendar if calendar is not None else default_calendar()
     changed, updated, published = map(_as_date, (changed, updated, published))
     today = _as_date(today)

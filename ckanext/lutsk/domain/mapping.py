@@ -16,15 +16,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ckanext.lutsk.domain import passport_law
 from ckanext.lutsk.domain.registry import Body, Registry
 
 __all__ = [
+    "HOLDER_KEYS",
     "PASSPORT_KEYS",
     "RESTRICTED_HEADING",
     "ImportDecision",
+    "body_for_author",
     "body_for_remote_org",
     "decide_import",
     "fingerprint",
+    "holder_fields",
     "join_notes",
     "national_org",
     "org_edrpou",
@@ -47,6 +51,12 @@ PASSPORT_KEYS = (
     "license_id",
 )
 
+#: The holder body on the national copy when every body publishes into the city's one
+#: cabinet: keys data.gov.ua's CKAN keeps and shows (``author``, ``author_email``), and the
+#: holder's ЄДРПОУ as ``publisherIdentifier`` (what data.gov.ua's uploader scripts send)
+#: where the registry knows it. Our ``package_show`` carries them (``holder_fields``).
+HOLDER_KEYS = ("author", "author_email", "publisherIdentifier")
+
 #: data.gov.ua has no field for restricted information (passport element 3 covers both
 #: the description and what is withheld), so it travels at the end of ``notes``.
 RESTRICTED_HEADING = "Інформація з обмеженим доступом, що не оприлюднюється:"
@@ -67,6 +77,33 @@ def national_org(registry: Registry, slug: str) -> str:
         return registry.datagovua_org_for(slug) or slug
     except KeyError:
         return slug
+
+
+def holder_fields(body: Body | None) -> dict[str, str]:
+    """``author`` (the body's Ukrainian name), ``author_email`` and ``publisherIdentifier``
+    (ЄДРПОУ) of the holder, each only where the registry knows it."""
+    if body is None:
+        return {}
+    out = {"author": body.title("uk")}
+    if body.email:
+        out["author_email"] = body.email
+    if body.edrpou:
+        out["publisherIdentifier"] = body.edrpou
+    return out
+
+
+def body_for_author(registry: Registry, remote: Mapping[str, Any]) -> Body | None:
+    """The body named as ``author`` (its Ukrainian name) or by ``publisherIdentifier`` on a
+    national copy in the city's one cabinet; abolished bodies hand over to their successor."""
+    code = remote.get("publisherIdentifier")
+    body = registry.by_edrpou(code) if isinstance(code, str) and code else None
+    author = _text(remote.get("author"))
+    if body is None and author:
+        body = next((b for b in registry if b.title("uk") == author), None)
+    if body is not None and not body.active:
+        current = registry.current(body.slug)
+        body = current if current.active else None
+    return body
 
 
 def org_edrpou(org: Mapping[str, Any]) -> str | None:
@@ -186,6 +223,7 @@ def to_remote(
         "resources": resources,
     }
     remote_pkg.update({key: shared[key] for key in PASSPORT_KEYS if shared[key]})
+    remote_pkg.update({key: _text(pkg.get(key)) for key in HOLDER_KEYS if _text(pkg.get(key))})
     return remote_pkg
 
 
@@ -224,6 +262,9 @@ def to_local(remote: Mapping[str, Any], *, owner_org: str) -> dict[str, Any]:
     )
     if shared["restricted_info"]:
         local["restricted_info"] = shared["restricted_info"]
+    # The council's public information has one reuse condition by law (art. 10-1): a
+    # national copy marked "not specified" or share-alike comes home as CC BY 4.0.
+    local["license_id"] = passport_law.LICENCE
     return local
 
 

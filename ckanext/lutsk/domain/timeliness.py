@@ -26,7 +26,7 @@ ON_TIME_STATES = frozenset({deadlines.ON_TIME, deadlines.DUE_SOON})
 #: States left out of the on-time share: "no longer updated" has no deadline. Every
 #: other state counts, including ``status.INVALID`` (a passport the rules cannot read),
 #: as in the deadline report.
-NOT_EVALUATED = frozenset({deadlines.DISCONTINUED})
+NOT_EVALUATED = frozenset({deadlines.DISCONTINUED, deadlines.RESTRICTED})
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,10 @@ Sources of days off, in order of precedence (later wins):
 1. Saturdays and Sundays.
 2. ``holidays`` UA, PUBLIC category: pre-war holidays, their weekend transfers
    and the CMU-substituted days off; the package's ``weekend_workdays`` (the
-   Saturdays worked in exchange) are working days.
+   Saturdays worked in exchange) are working days. The Cabinet's transfers only
+   *recommend* (Labour Code art. 67; e.g. order 7-р of 10.01.2019): with
+   ``follow_cabinet_transfers: false`` in the data file the substituted weekdays
+   are working days and the Saturdays worked in exchange are days off.
 3. After ``martial_law_until`` (from ``data/calendar.yaml``): the statutory
    holidays again, with art. 67 transfers (see ``_statutory_days_off``).
 4. ``days_off`` / ``working_days`` from the data file: override everything.
@@ -35,6 +38,7 @@ __all__ = [
     "CalendarError",
     "WorkCalendar",
     "art67_transfers",
+    "cabinet_substituted_days",
     "default_calendar",
     "kyiv_today",
     "load_calendar",
@@ -49,7 +53,7 @@ DEFAULT_CALENDAR_PATH = Path(__file__).resolve().parents[1] / "data" / "calendar
 # no holiday falls in between, so the two agree.
 MARTIAL_LAW_LABOUR_RULES_START = date(2022, 3, 24)
 
-_KEYS = ("martial_law_until", "days_off", "working_days")
+_KEYS = ("martial_law_until", "follow_cabinet_transfers", "days_off", "working_days")
 _ENTRY_KEYS = ("date", "reason")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -123,7 +127,7 @@ class WorkCalendar:
     use and cached, so repeated queries cost a dict lookup and an index.
     """
 
-    __slots__ = ("_days_off", "_martial_law_until", "_working_days", "_years")
+    __slots__ = ("_days_off", "_follow_transfers", "_martial_law_until", "_working_days", "_years")
 
     def __init__(
         self,
@@ -131,6 +135,7 @@ class WorkCalendar:
         martial_law_until: date | None = None,
         days_off: Mapping[date, str] | Iterable[date] = (),
         working_days: Mapping[date, str] | Iterable[date] = (),
+        follow_cabinet_transfers: bool = True,
     ) -> None:
         off = _as_reasons(days_off)
         work = _as_reasons(working_days)
@@ -141,6 +146,7 @@ class WorkCalendar:
             start = MARTIAL_LAW_LABOUR_RULES_START.isoformat()
             raise CalendarError(f"must not be before {start}", key="martial_law_until")
         self._martial_law_until = martial_law_until
+        self._follow_transfers = bool(follow_cabinet_transfers)
         self._days_off = MappingProxyType(off)
         self._working_days = MappingProxyType(work)
         self._years: dict[int, _Year] = {}
@@ -148,6 +154,7 @@ class WorkCalendar:
     def __repr__(self) -> str:
         return (
             f"WorkCalendar(martial_law_until={self._martial_law_until!r}, "
+            f"follow_cabinet_transfers={self._follow_transfers!r}, "
             f"days_off={len(self._days_off)}, working_days={len(self._working_days)})"
         )
 
@@ -155,6 +162,11 @@ class WorkCalendar:
     def martial_law_until(self) -> date | None:
         """Last day of martial law, or None while it is in force."""
         return self._martial_law_until
+
+    @property
+    def follow_cabinet_transfers(self) -> bool:
+        """Whether the council follows the Cabinet's recommended working-day transfers."""
+        return self._follow_transfers
 
     @property
     def days_off(self) -> Mapping[date, str]:
@@ -226,6 +238,11 @@ class WorkCalendar:
         off = {d for d in public if d.year == y}
         off |= self._statutory_days_off(y)
         extra_work = {d for d in public.weekend_workdays if d.year == y}
+        if not self._follow_transfers:
+            # The recommended transfer is not made: the weekday stays a working day
+            # and the Saturday it was swapped with stays a day off.
+            off -= cabinet_substituted_days(public, y)
+            extra_work = set()
         start = date(y, 1, 1)
         cum = [0]
         for i in range((date(y + 1, 1, 1) - start).days):
@@ -262,6 +279,16 @@ class WorkCalendar:
             if d > end
         }
         return {d for d in statutory | art67_transfers(statutory) if d.year == y}
+
+
+def cabinet_substituted_days(public: holidays.HolidayBase, y: int) -> set[date]:
+    """The weekdays of year ``y`` made days off by a Cabinet transfer, as the
+    ``holidays`` package lists them: its substituted special holidays are
+    ``(to_month, to_day, from_month, from_day[, from_year])`` tuples."""
+    entries = getattr(public, "special_public_holidays", {}).get(y, ())
+    if entries and isinstance(entries[0], int):
+        entries = (entries,)
+    return {date(y, e[0], e[1]) for e in entries if len(e) >= 4}
 
 
 def art67_transfers(holiday_dates: Iterable[date]) -> set[date]:
@@ -340,6 +367,7 @@ class _Parser:
             raise self.node_error(root, "expected a mapping of keys", "<top>")
         values = self.mapping(root, _KEYS, "<top>")
         until = values.get("martial_law_until")
+        follow = values.get("follow_cabinet_transfers")
         off = self.entries(values.get("days_off"), "days_off")
         work = self.entries(values.get("working_days"), "working_days")
         for d, (_, line) in work.items():
@@ -353,7 +381,13 @@ class _Parser:
             martial_law_until=None if until is None else self.date_or_null(until),
             days_off={d: reason for d, (reason, _) in off.items()},
             working_days={d: reason for d, (reason, _) in work.items()},
+            follow_cabinet_transfers=True if follow is None or _is_null(follow) else self.boolean(follow),
         )
+
+    def boolean(self, node: yaml.Node) -> bool:
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+            return node.value.lower() in ("true", "yes", "on")
+        raise self.node_error(node, "expected yes or no", "follow_cabinet_transfers")
 
     def mapping(self, node: yaml.MappingNode, allowed: tuple[str, ...], where: str) -> dict[str, yaml.Node]:
         values: dict[str, yaml.Node] = {}

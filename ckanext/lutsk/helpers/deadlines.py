@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lutsk.deadlines import report as deadline_report
 from ckanext.lutsk.deadlines import status
-from ckanext.lutsk.domain import deadlines
+from ckanext.lutsk.domain import deadlines, restrictions
 
 CSS = {
     deadlines.ON_TIME: "bg-success",
@@ -18,6 +18,7 @@ CSS = {
     status.OVERDUE_NATIONAL: "bg-danger",
     deadlines.NEVER_UPDATED: "bg-secondary",
     deadlines.DISCONTINUED: "bg-light text-dark",
+    deadlines.RESTRICTED: "bg-info text-dark",
     status.INVALID: "bg-dark",
 }
 
@@ -43,6 +44,12 @@ def lutsk_deadline_badge(pkg: dict[str, Any] | None) -> dict[str, Any] | None:
     result = status.package_status(pkg)
     st = result.status
     detail = deadline_report.days_text(st) or deadline_report.problem_text(result)
+    restriction = restrictions.of_dataset(pkg) if st.state == deadlines.RESTRICTED else None
+    if restriction is not None:
+        # Shown publicly: on what basis, and when the restriction is to be reviewed.
+        detail = restriction.basis
+        if restriction.review:
+            detail += " · " + tk._("review on {date}").format(date=f"{restriction.review:%d.%m.%Y}")
     title = ""
     if st.next_due is not None:
         rule = (

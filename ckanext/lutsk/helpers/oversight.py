@@ -62,6 +62,7 @@ def status_labels() -> dict[str, str]:
         annex835.LATE: _("Late"),
         annex835.NOT_PUBLIC: _("Not public"),
         annex835.MISSING: _("Missing"),
+        annex835.RESTRICTED: _("Restricted under martial law"),
     }
 
 

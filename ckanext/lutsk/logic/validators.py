@@ -16,7 +16,7 @@ from ckan import model
 from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
 
 from ckanext.lutsk import config
-from ckanext.lutsk.domain import workdays
+from ckanext.lutsk.domain import passport_law, workdays
 
 _ = tk._
 
@@ -176,16 +176,66 @@ def lutsk_resource_url(key, data, errors, context):
 
 
 def lutsk_license(value: Any) -> Any:
+    """Only CC BY 4.0: art. 10-1 of the access-to-public-information law allows one
+    condition of reuse, a reference to the source (``domain.passport_law``)."""
     if _empty(value):
         return value
-    register = model.Package.get_license_register()
-    if value not in register:
+    if value != passport_law.LICENCE:
         raise Invalid(
-            _("Unknown licence “{value}”. Choose one of: {allowed}.").format(
-                value=value, allowed=", ".join(register.keys())
-            )
+            _(
+                "Licence “{value}” is not allowed: art. 10-1 of the Law on Access to Public "
+                "Information permits one condition of reuse only, a reference to the source. "
+                "Choose Creative Commons Attribution 4.0 ({allowed})."
+            ).format(value=value, allowed=passport_law.LICENCE)
         )
     return value
+
+
+def lutsk_element3_length(key, data, errors, context):
+    """Passport element 3: the description and the restricted-information note together
+    are at most 4000 characters (``domain.passport_law``). On ``notes``."""
+    notes = data.get(key)
+    restricted = data.get((*key[:-1], "restricted_info"))
+    total = passport_law.element3_length(notes, restricted)
+    if total > passport_law.ELEMENT3_MAX:
+        errors[key].append(
+            _(
+                "The description and the restricted information not published are at most "
+                "{max} characters together (passport element 3); now {total}: description "
+                "{notes}, restricted information {restricted}."
+            ).format(
+                max=passport_law.ELEMENT3_MAX,
+                total=total,
+                notes=len(notes) if isinstance(notes, str) else 0,
+                restricted=len(restricted) if isinstance(restricted, str) else 0,
+            )
+        )
+
+
+def lutsk_martial_law(key, data, errors, context):
+    """A restriction under martial law (``domain.restrictions``) names its legal basis,
+    the date restricted and a review date not before it; dates without a basis are
+    refused. On ``martial_law_basis``."""
+    prefix = key[:-1]
+    basis = data.get(key)
+    since_raw = data.get((*prefix, "martial_law_since"))
+    review_raw = data.get((*prefix, "martial_law_review"))
+    has_basis = isinstance(basis, str) and bool(basis.strip())
+    if not has_basis:
+        if not _empty(since_raw) or not _empty(review_raw):
+            errors[key].append(_("Name the act under which the dataset is restricted, or clear the dates."))
+        return
+    since, review = _as_date(since_raw), _as_date(review_raw)
+    if since is None:
+        errors[key].append(_("Give the date the dataset was restricted."))
+    if review is None:
+        errors[key].append(_("Give the date the restriction is to be reviewed."))
+    if since is not None and review is not None and review < since:
+        errors[key].append(
+            _("The review date {review} is before the date restricted {since}.").format(
+                review=review.isoformat(), since=since.isoformat()
+            )
+        )
 
 
 def lutsk_boolean(value: Any) -> Any:

@@ -24,7 +24,15 @@ from ckan import model
 from flask import Blueprint, Response
 
 from ckanext.lutsk import config
-from ckanext.lutsk.domain import annex835, audit_plan, charts, dataset_register, timeliness, workdays
+from ckanext.lutsk.domain import (
+    annex835,
+    audit_plan,
+    charts,
+    dataset_register,
+    restrictions,
+    timeliness,
+    workdays,
+)
 from ckanext.lutsk.helpers import oversight as oversight_helpers
 from ckanext.lutsk.lang import current as current_lang
 from ckanext.lutsk.model import catalogue, history
@@ -258,6 +266,34 @@ def _recent(limit: int) -> list[dict[str, Any]]:
         body = reg.get(row["body"]) if row.get("body") else None
         out.append({**row, "body_title": body.title(lang) if body else row.get("body") or ""})
     return out
+
+
+@oversight_bp.route("/lutsk/restricted")
+def restricted_page() -> str:
+    """Public: what is restricted under martial law, on what basis, until when it is reviewed:
+    the public datasets whose passport names a basis and the annex rows restricted for a body."""
+    reg = config.registry()
+    lang = current_lang()
+
+    def body_title(slug: str | None) -> str:
+        body = reg.get(slug or "")
+        return body.title(lang) if body else (slug or "")
+
+    datasets = []
+    for rec in catalogue.load_records(public_only=True):
+        found = restrictions.of_dataset(rec)
+        if found is not None:
+            datasets.append(
+                {"name": rec["name"], "title": rec["title"], "body": body_title(rec.get("body")), "r": found}
+            )
+    datasets.sort(key=lambda d: (d["body"], d["title"]))
+    rows = []
+    for row in config.annex():
+        for slug in row.restricted_bodies:
+            rows.append(
+                {"id": row.id, "title": row.title.get(lang), "body": body_title(slug), "r": row.restriction}
+            )
+    return tk.render("lutsk/oversight/restricted.html", {"datasets": datasets, "rows": rows})
 
 
 @oversight_bp.route("/lutsk/timeliness/updates.atom")
