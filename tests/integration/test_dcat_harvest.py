@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -49,9 +50,12 @@ def _fresh_source(peer, url: str) -> dict:
     )
 
 
+CKAN = Path(sys.executable).with_name("ckan")  # the venv's ckan (2.11 or 2.12)
+
+
 def _harvest(source: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "ckan"), "-c", str(CLIENT_INI), "harvester", "run-test", source["id"]],
+        [str(CKAN), "-c", str(CLIENT_INI), "harvester", "run-test", source["id"]],
         cwd=ROOT,
         env=peer_server._peer_env(),
         capture_output=True,
