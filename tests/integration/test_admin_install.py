@@ -76,9 +76,10 @@ def wheelhouse(ckan_req: str, wheel: Path, pins: Path) -> Path:
 
 
 def install_db_url() -> str:
-    """The database bin/dev keeps for this test (ckan_install_test[_<slot>])."""
+    """The database bin/dev keeps for this test (ckan_install_test[_212][_<slot>])."""
     url = tk.config["sqlalchemy.url"]
-    return url.rsplit("/", 1)[0] + "/ckan_install_test" + (f"_{SLOT}" if SLOT else "")
+    tail = os.environ.get("LUTSK_DB_SUFFIX", "") + (f"_{SLOT}" if SLOT else "")
+    return url.rsplit("/", 1)[0] + "/ckan_install_test" + tail
 
 
 def wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -50,7 +49,7 @@ def _fresh_source(peer, url: str) -> dict:
     )
 
 
-CKAN = Path(sys.executable).with_name("ckan")  # the venv's ckan (2.11 or 2.12)
+CKAN = peer_server.CKAN  # the harvest runs on the peer, in its own venv
 
 
 def _harvest(source: dict) -> subprocess.CompletedProcess:
