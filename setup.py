@@ -3,6 +3,33 @@ from __future__ import annotations
 from pathlib import Path
 
 from setuptools import find_namespace_packages, setup
+from setuptools.command.build_py import build_py
+
+CATALOGUES = Path("ckanext/lutsk/i18n")
+
+
+class BuildPyWithCatalogues(build_py):
+    """build_py that also compiles the message catalogues (uk_UA, en: .po -> .mo) into the
+    build, so a wheel (and a non-editable ``pip install``) speaks Ukrainian. The .mo files
+    are git-ignored; babel comes from [build-system] requires in pyproject.toml."""
+
+    def run(self) -> None:
+        super().run()
+        if self.editable_mode:  # an editable install reads the source tree (bin/i18n compile)
+            return
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        pos = sorted(CATALOGUES.glob("*/LC_MESSAGES/*.po"))
+        if not pos:
+            raise SystemExit(f"no message catalogues under {CATALOGUES}: the wheel would be English only")
+        for po in pos:
+            with po.open("rb") as f:
+                catalog = read_po(f, locale=po.parts[-3])
+            mo = Path(self.build_lib) / po.with_suffix(".mo")
+            mo.parent.mkdir(parents=True, exist_ok=True)
+            with mo.open("wb") as f:
+                write_mo(f, catalog, use_fuzzy=False)
 
 setup(
     name="ckanext-lutsk",
@@ -46,6 +73,7 @@ setup(
         # The passport as PDF (passport_pdf; fonts from Debian's fonts-dejavu-core).
         "fpdf2>=2.8,<2.9",
     ],
+    cmdclass={"build_py": BuildPyWithCatalogues},
     entry_points={
         "ckan.plugins": [
             "lutsk = ckanext.lutsk.plugin:LutskPlugin",

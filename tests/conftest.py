@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from ckan import plugins
 
+from tests.ckan_compat import unload_plugins
+
 # Plugins whose alembic migrations the suite needs after every database reset:
 # CKAN's reset drops every table, theirs included.
 MIGRATED_PLUGINS = ("activity", "harvest", "lutsk")
@@ -22,7 +24,7 @@ def _migrate(migrate_db_for) -> None:
             migrate_db_for(name)
     finally:
         if loaded_here:
-            plugins.unload_non_system_plugins()
+            unload_plugins()
 
 
 @pytest.fixture
@@ -47,7 +49,7 @@ def fresh_portal(reset_db, reset_index, migrate_db_for):
     _migrate(migrate_db_for)
     reset_index()
     yield
-    plugins.unload_non_system_plugins()
+    unload_plugins()
 
 
 @pytest.fixture(scope="session")

@@ -32,16 +32,24 @@ class PortalServer:
                 self.process.kill()
 
 
-def run_ckan(ini: Path, port: int, env: dict[str, str], what: str, log_name: str, timeout: float = 90):
+def run_ckan(
+    ini: Path,
+    port: int,
+    env: dict[str, str],
+    what: str,
+    log_name: str,
+    timeout: float = 90,
+    ckan: Path | None = None,
+):
     """Start ``ckan -c INI run`` on 127.0.0.1:PORT and wait until its API answers.
 
     Returns the process; raises with the log's path if it exits or never answers."""
     log_dir = ROOT / "var" / "log"
     log_dir.mkdir(parents=True, exist_ok=True)
     log = open(log_dir / log_name, "ab")  # noqa: SIM115 - lives as long as the process
-    ckan = str(Path(sys.executable).with_name("ckan"))
+    ckan = ckan or Path(sys.executable).with_name("ckan")
     proc = subprocess.Popen(
-        [ckan, "-c", str(ini), "run", "-H", "127.0.0.1", "-p", str(port), "--disable-reloader", "-t"],
+        [str(ckan), "-c", str(ini), "run", "-H", "127.0.0.1", "-p", str(port), "--disable-reloader", "-t"],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -49,9 +49,12 @@ def _fresh_source(peer, url: str) -> dict:
     )
 
 
+CKAN = peer_server.CKAN  # the harvest runs on the peer, in its own venv
+
+
 def _harvest(source: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "ckan"), "-c", str(CLIENT_INI), "harvester", "run-test", source["id"]],
+        [str(CKAN), "-c", str(CLIENT_INI), "harvester", "run-test", source["id"]],
         cwd=ROOT,
         env=peer_server._peer_env(),
         capture_output=True,

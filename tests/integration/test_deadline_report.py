@@ -27,6 +27,7 @@ from ckanext.lutsk.domain.deadlines import (
     OVERDUE_CHANGE,
     OVERDUE_FREQUENCY,
 )
+from ckanext.lutsk.model import ckan_compat
 from tests.lutsk_factories import body_org, dataset, staff
 
 T = workdays.kyiv_today()
@@ -48,11 +49,17 @@ def _old(**kw):
 def _set_extra(pkg_id: str, key: str, value: str | None) -> None:
     """Legacy data the schema would now refuse: written to the database directly, then indexed."""
     pkg = model.Package.get(pkg_id)
-    extra = next(e for e in pkg._extras.values() if e.key == key)
-    if value is None:
-        extra.state = "deleted"
+    if ckan_compat.JSONB_EXTRAS:  # CKAN 2.12: the JSONB column
+        if value is None:
+            del pkg.extras[key]
+        else:
+            pkg.extras[key] = value
     else:
-        extra.value = value
+        extra = next(e for e in pkg._extras.values() if e.key == key)
+        if value is None:
+            extra.state = "deleted"
+        else:
+            extra.value = value
     model.Session.commit()
     search.rebuild(pkg_id)
 

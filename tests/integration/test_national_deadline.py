@@ -19,7 +19,7 @@ from ckanext.lutsk.deadlines import report as deadline_report
 from ckanext.lutsk.deadlines.status import OVERDUE_NATIONAL
 from ckanext.lutsk.domain import deadlines, workdays
 from ckanext.lutsk.model import sync_state
-from tests import sync_support
+from tests import ckan_compat, sync_support
 from tests.lutsk_factories import dataset, site_user
 
 pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")]
@@ -116,7 +116,7 @@ def test_a_national_copy_behind_for_over_three_working_days_is_late(app, publish
     assert finance["counts"] == totals["counts"]
     assert finance["on_time_percent"] == pytest.approx(33.3)
     sysadmin = factories.Sysadmin()
-    page = app.get("/lutsk/deadlines", extra_environ={"REMOTE_USER": sysadmin["name"]}).body
+    page = app.get("/lutsk/deadlines", extra_environ=ckan_compat.browser_login(app, sysadmin)).body
     for pkg in (never, changed):
         assert f"/dataset/{pkg['name']}" in page
     assert "Прострочено на data.gov.ua" in page

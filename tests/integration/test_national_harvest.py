@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import ckanapi
 import pytest
@@ -49,7 +47,7 @@ def run_on_peer(peer, source_id: str) -> None:
     import as the national portal's workers would."""
     result = subprocess.run(
         [
-            str(Path(sys.executable).with_name("ckan")),
+            str(server.CKAN),
             "-c",
             str(peer.ini),
             "harvester",

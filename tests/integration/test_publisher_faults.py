@@ -6,11 +6,10 @@ from __future__ import annotations
 import threading
 
 import pytest
-from ckan import plugins
 
 from ckanext.lutsk.datagovua import publisher
 from ckanext.lutsk.model import sync_state
-from tests import sync_support
+from tests import ckan_compat, sync_support
 from tests.fault_proxy import FaultProxy
 from tests.lutsk_factories import dataset
 from tests.peer import server
@@ -86,11 +85,8 @@ def test_the_peer_stops_mid_run_and_comes_back_every_dataset_once(peer, org, cka
     # Local search is not used here (the publisher reads the database): create the 200
     # datasets without indexing them, which halves the time they take.
     prefix = sync_support.unique("outage")
-    plugins.unload("synchronous_search")
-    try:
+    with ckan_compat.without_search_indexing():
         local = sync_support.datasets(org, 200, prefix)
-    finally:
-        plugins.load("synchronous_search")
     ids = [p["id"] for p in local]
     restarted = threading.Event()
     done = []

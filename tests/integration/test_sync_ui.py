@@ -22,7 +22,7 @@ from rq.job import Job
 
 from ckanext.lutsk.datagovua import publisher
 from ckanext.lutsk.model import sync_state
-from tests import sync_support
+from tests import ckan_compat, sync_support
 from tests.integration.test_publish_cli import write_ini
 from tests.lutsk_factories import body_org, dataset, site_user
 
@@ -98,7 +98,7 @@ def test_publish_now_is_refused_without_the_csrf_token(app, publishing, people):
     pkg = dataset(owner_org=finance["id"], name=sync_support.unique("csrf"))
     publisher.publish_dataset(pkg["id"])
     # A browser session (not an API token, which CKAN exempts from CSRF checks).
-    browser = {"REMOTE_USER": users["editor"]["name"]}
+    browser = ckan_compat.browser_login(app, users["editor"])
     page = app.get(f"/dataset/{pkg['name']}", extra_environ=browser).body
     form = page[page.index('action="/dataset/' + pkg["name"] + '/datagovua/publish"') :]
     assert re.match(r'[^<]*>\s*<input type="hidden" name="_csrf_token" value="[^"]+"', form), (

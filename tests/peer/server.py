@@ -12,6 +12,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 TEST_INI = ROOT / "tests" / "peer" / "peer-test.ini"
 TEST_PORT = 5011
+# The stand-in for data.gov.ua (which runs an old CKAN) stays on CKAN 2.11 when the suite
+# runs on 2.12: bin/dev points LUTSK_PEER_PYTHON at .venv's python then.
+PYTHON = Path(os.environ.get("LUTSK_PEER_PYTHON") or sys.executable)
+CKAN = PYTHON.with_name("ckan")
 
 
 @dataclass
@@ -43,21 +47,24 @@ def _peer_env() -> dict[str, str]:
     # (test slots): the peer sees only its own.
     env = {k: v for k, v in os.environ.items() if not k.startswith("CKAN")}
     slot = _slot()
-    if slot:
+    # bin/dev's suffix for a CKAN 2.12 run (_212): its own database, core and site id.
+    tail = os.environ.get("LUTSK_DB_SUFFIX", "") + (f"_{slot}" if slot else "")
+    if tail:
         env.update(
-            CKAN_SQLALCHEMY_URL=f"postgresql://ckan_default:ckan_default@127.0.0.1:5432/ckan_peer_test_{slot}",
-            CKAN_SOLR_URL=f"http://127.0.0.1:8983/solr/ckan_peer_test_{slot}",
-            CKAN_REDIS_URL=f"redis://127.0.0.1:6379/{3 + 2 * slot}",
-            CKAN_SITE_ID=f"datagovua_peer_test_{slot}",
+            CKAN_SQLALCHEMY_URL=f"postgresql://ckan_default:ckan_default@127.0.0.1:5432/ckan_peer_test{tail}",
+            CKAN_SOLR_URL=f"http://127.0.0.1:8983/solr/ckan_peer_test{tail}",
+            CKAN_SITE_ID=f"datagovua_peer_test{tail}",
             CKAN_SITE_URL=f"http://127.0.0.1:{TEST_PORT + slot}",
         )
+    if slot:
+        env["CKAN_REDIS_URL"] = f"redis://127.0.0.1:6379/{3 + 2 * slot}"
     return env
 
 
 def start(ini: Path = TEST_INI, port: int | None = None, timeout: float = 90) -> Peer:
     port = port or TEST_PORT + _slot()
     env = _peer_env()
-    python = sys.executable
+    python = str(PYTHON)
     setup = subprocess.run(
         [python, "-m", "tests.peer.setup_peer", "--ini", str(ini)],
         cwd=ROOT,
@@ -70,7 +77,7 @@ def start(ini: Path = TEST_INI, port: int | None = None, timeout: float = 90) ->
     from tests.portal_server import run_ckan
 
     url = f"http://127.0.0.1:{port}"
-    proc = run_ckan(ini, port, env, "peer CKAN", f"peer-{port}.log", timeout)
+    proc = run_ckan(ini, port, env, "peer CKAN", f"peer-{port}.log", timeout, ckan=CKAN)
     site_id = env.get("CKAN_SITE_ID") or ("datagovua_peer_test" if ini == TEST_INI else "datagovua_peer")
     creds = json.loads((ROOT / "var" / "peer" / site_id / "credentials.json").read_text())
     return Peer(

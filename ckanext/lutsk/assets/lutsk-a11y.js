@@ -11,6 +11,19 @@
       var choice = links[i].parentNode.textContent.trim();
       links[i].setAttribute("aria-label", choice ? label + ": " + choice : label);
     }
+    // select2 4.1 (CKAN 2.12): the combobox it draws over a field has no name of its own;
+    // it takes the label of the field it replaces.
+    var boxes = root.querySelectorAll(
+      ".select2-container .select2-selection[role=combobox]:not([aria-label]):not([aria-labelledby])," +
+      ".select2-container .select2-search__field:not([aria-label])");
+    for (var j = 0; j < boxes.length; j++) {
+      var container = boxes[j].closest(".select2-container");
+      var field = container && container.previousElementSibling;
+      var text = field && field.id && root.querySelector('label[for="' + field.id + '"]');
+      if (text && text.textContent.trim()) {
+        boxes[j].setAttribute("aria-label", text.textContent.replace(/\s+/g, " ").trim());
+      }
+    }
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ckanext.lutsk import config, demo, organizations
+from ckanext.lutsk import adopt, config, demo, organizations
 from ckanext.lutsk.cli import deadlines as deadline_cli
 from ckanext.lutsk.cli import national as national_cli
 from ckanext.lutsk.cli import oversight as oversight_cli
@@ -108,3 +108,27 @@ def bodies_move(slug: str, to: str | None, dry_run: bool) -> None:
     except tk.ValidationError as e:
         raise click.ClickException(errors.error_text(e)) from e
     click.echo("Done.")
+
+
+@lutsk.command("adopt")
+@click.option("--dry-run", "mode", flag_value="dry-run", help="Print what would change; write nothing.")
+@click.option("--apply", "mode", flag_value="apply", help="Write the changes and re-index.")
+@click.option(
+    "--mapping",
+    "mapping_path",
+    help="YAML file «old-organization-name: body-slug» for organizations no rule matches.",
+)
+def adopt_cmd(mode: str | None, mapping_path: str | None) -> None:
+    """Bring an existing portal's datasets into the passport schema (idempotent).
+
+    Maps organizations to registry bodies (name, ЄДРПОУ, title, or the mapping file; never a
+    guess) and data.gov.ua-style keys and extras onto the passport; keeps every value it
+    replaces or cannot map, and prints per body what each dataset still lacks."""
+    if mode is None:
+        raise click.UsageError("give --dry-run or --apply")
+    try:
+        report = adopt.run(apply=mode == "apply", mapping=adopt.load_mapping(mapping_path))
+    except adopt.AdoptError as e:
+        raise click.ClickException(str(e)) from e
+    for line in report.lines():
+        click.echo(line)

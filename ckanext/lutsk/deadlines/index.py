@@ -13,18 +13,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import cast
 
 import ckan.plugins.toolkit as tk
-from ckan import model
-from ckan.lib import search
 from ckan.lib.search.common import make_connection
-from ckan.types import Context
 
 from ckanext.lutsk import config
 from ckanext.lutsk.deadlines import report as deadline_report
 from ckanext.lutsk.deadlines import status
 from ckanext.lutsk.domain import workdays
+from ckanext.lutsk.model import ckan_compat
 
 CHECK_FIELDS = ["id", *(f"extras_{f}" for f in status.INPUT_FIELDS), status.NEXT_DUE_FIELD]
 
@@ -73,16 +70,13 @@ def reindex(
     package_ids: Iterable[str], progress: Callable[[], None] | None = None, *, commit: bool = True
 ) -> int:
     """Re-index datasets through CKAN's indexer (whole documents), one commit at the end."""
-    index = search.index_for(model.Package)
-    context = {"ignore_auth": True, "validate": False, "use_cache": False}
     done = 0
     try:
         for package_id in package_ids:
             try:
-                pkg = tk.get_action("package_show")(cast(Context, dict(context)), {"id": package_id})
+                ckan_compat.index_package(package_id, defer_commit=True)
             except tk.ObjectNotFound:
                 continue  # purged since the query: nothing to index
-            index.update_dict(pkg, defer_commit=True)
             done += 1
             if progress:
                 progress()

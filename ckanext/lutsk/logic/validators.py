@@ -17,6 +17,7 @@ from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
 
 from ckanext.lutsk import config
 from ckanext.lutsk.domain import passport_law, workdays
+from ckanext.lutsk.model import ckan_compat
 
 _ = tk._
 
@@ -314,7 +315,7 @@ def _flat_resources(data) -> list[dict]:
 
 def _stored_extras(data) -> dict[str, str]:
     pkg = _stored_package(data)
-    return {e.key: e.value for e in pkg.extras_list if e.state == "active"} if pkg else {}
+    return ckan_compat.package_extras(pkg) if pkg else {}
 
 
 def _now() -> str:

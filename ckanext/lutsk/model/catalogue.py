@@ -19,6 +19,7 @@ from ckan import model
 from sqlalchemy.sql.elements import TextClause
 
 from ckanext.lutsk.domain.workdays import iso
+from ckanext.lutsk.model import ckan_compat
 
 __all__ = ["load_records", "recently_updated"]
 
@@ -29,11 +30,19 @@ _PACKAGE_SQL = """
     FROM package p LEFT JOIN "group" g ON g.id = p.owner_org
     WHERE p.state = 'active' AND p.type = 'dataset' {scope}
     """
-_EXTRAS_SQL = """
+# Extras: rows of package_extra on CKAN 2.11, the JSONB column package.extras on 2.12.
+_EXTRAS_SQL = (
+    """
+    SELECT p.id AS package_id, e.key, e.value FROM package p, jsonb_each_text(p.extras) e
+    WHERE p.state = 'active' AND p.type = 'dataset' {scope}
+    """
+    if ckan_compat.JSONB_EXTRAS
+    else """
     SELECT e.package_id, e.key, e.value FROM package_extra e
     JOIN package p ON p.id = e.package_id
     WHERE e.state = 'active' AND p.state = 'active' AND p.type = 'dataset' {scope}
     """
+)
 _TAGS_SQL = """
     SELECT pt.package_id, t.name FROM package_tag pt
     JOIN tag t ON t.id = pt.tag_id
@@ -96,12 +105,16 @@ _RECENT_SQL = sa.text(
     """
     SELECT p.id, p.name, p.title, p.notes, g.name AS body, e.value AS data_updated
     FROM package p
-    JOIN package_extra e ON e.package_id = p.id AND e.key = 'data_updated' AND e.state = 'active'
+    JOIN {extras} e ON e.package_id = p.id AND e.key = 'data_updated'
     LEFT JOIN "group" g ON g.id = p.owner_org
     WHERE p.state = 'active' AND p.type = 'dataset' AND NOT p.private AND e.value <> ''
     ORDER BY e.value DESC, p.name
     LIMIT :limit
-    """
+    """.format(  # noqa: S608 - two constant table expressions, no input
+        extras="(SELECT q.id AS package_id, x.key, x.value FROM package q, jsonb_each_text(q.extras) x)"
+        if ckan_compat.JSONB_EXTRAS
+        else "(SELECT package_id, key, value FROM package_extra WHERE state = 'active')"
+    )
 )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ckanext.lutsk.views.datagovua import datagovua_bp
 from ckanext.lutsk.views.deadlines import deadlines_bp
+from ckanext.lutsk.views.locale import locale_bp
 from ckanext.lutsk.views.oversight import oversight_bp
 from ckanext.lutsk.views.passport import passport_bp
 
-__all__ = ["datagovua_bp", "deadlines_bp", "oversight_bp", "passport_bp"]
+__all__ = ["datagovua_bp", "deadlines_bp", "locale_bp", "oversight_bp", "passport_bp"]
