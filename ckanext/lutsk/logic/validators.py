@@ -101,23 +101,6 @@ def lutsk_not_future(value: Any) -> Any:
     return value
 
 
-def lutsk_not_before_published(key, data, errors, context):
-    """The data cannot have changed before the dataset was first published.
-
-    Against the first publication sent, else the recorded one (an update that leaves the
-    date out). A dataset published for the first time now may carry an earlier change.
-    """
-    changed = _as_date(data.get(key))
-    sent = data.get(("date_published",))
-    published = _as_date(sent) if not _empty(sent) else _as_date(_stored_extras(data).get("date_published"))
-    if changed and published and changed < published:
-        errors[key].append(
-            _("The data cannot have changed before the dataset was first published ({date}).").format(
-                date=published.isoformat()
-            )
-        )
-
-
 def normalize_tag(tag: str) -> str:
     """A keyword as data.gov.ua keeps it: apostrophes as U+02BC, single spaces."""
     return " ".join(tag.translate(_APOSTROPHES).split())
@@ -281,8 +264,17 @@ def lutsk_date_published(key, data, errors, context):
     stored = _stored_extras(data).get("date_published")
     if stored:
         data[key] = stored
-    elif not tk.asbool(data.get(("private",)) or False):
+    elif not tk.asbool(data.get(("private",)) or False) and not _is_draft(data):
         data[key] = _now()
+
+
+def _is_draft(data) -> bool:
+    """A draft (the first step of the two-step form) is not published, public or not."""
+    state = data.get(("state",))
+    if _empty(state):
+        pkg = _stored_package(data)
+        state = pkg.state if pkg is not None else ""
+    return isinstance(state, str) and state.startswith("draft")
 
 
 def lutsk_data_updated(key, data, errors, context):

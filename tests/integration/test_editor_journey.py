@@ -1,0 +1,118 @@
+"""Issue 14: a body's editor publishes and keeps a dataset current, through the action API
+and CKAN's own forms (the browser journey is in tests/browser/test_journey.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from ckan import model
+from ckan.tests import factories
+from ckan.tests.helpers import call_action
+
+from ckanext.lutsk.deadlines import status
+from ckanext.lutsk.domain import workdays
+from tests.lutsk_factories import body_org, passport
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+@pytest.fixture
+def editor():
+    org = body_org("finance-budget")
+    user = factories.UserWithToken()
+    call_action(
+        "organization_member_create",
+        context={"ignore_auth": True},
+        id=org["id"],
+        username=user["name"],
+        role="editor",
+    )
+    return {"user": user, "org": org}
+
+
+def _days_ago(n: int) -> str:
+    return (workdays.kyiv_today() - dt.timedelta(days=n)).isoformat()
+
+
+def _as(editor, action: str, **data):
+    return call_action(action, context={"user": editor["user"]["name"]}, **data)
+
+
+@pytest.mark.usefixtures("with_request_context")
+class TestDataChangedBeforeFirstPublication:
+    """«Дата зміни даних» earlier than the first publication is not an error."""
+
+    def test_private_then_public_then_every_later_save_works(self, editor):
+        changed = _days_ago(4)
+        pkg = _as(
+            editor,
+            "package_create",
+            **passport(owner_org=editor["org"]["id"], private=True, data_changed=changed),
+        )
+        assert not pkg.get("date_published")
+        pkg = _as(editor, "package_patch", id=pkg["id"], private=False)
+        assert pkg["date_published"][:10] == dt.datetime.utcnow().date().isoformat()
+        # Every later save: a description-only edit, and an update with package_show's dict.
+        pkg = _as(editor, "package_patch", id=pkg["id"], notes="Лише новий опис.")
+        pkg = _as(editor, "package_update", **call_action("package_show", id=pkg["id"]))
+        assert pkg["data_changed"] == changed
+        # The first publication carries that change: on time by definition.
+        assert status.package_status(pkg).state in status.GOOD_STATES
+
+    def test_a_change_recorded_after_publication_may_predate_it(self, editor):
+        pkg = _as(
+            editor,
+            "package_create",
+            **passport(owner_org=editor["org"]["id"], date_published="2024-03-01T09:00:00"),
+        )
+        pkg = _as(editor, "package_patch", id=pkg["id"], data_changed="2024-02-01")
+        assert pkg["data_changed"] == "2024-02-01"
+
+    def test_a_public_draft_has_no_first_publication_yet(self, editor):
+        data = passport(owner_org=editor["org"]["id"], private=False, state="draft")
+        data.pop("resources")
+        pkg = _as(editor, "package_create", **data)
+        assert pkg["state"] == "draft"
+        assert not pkg.get("date_published")
+
+
+def test_two_step_form_with_an_earlier_change_is_not_stuck_as_a_draft(app, editor):
+    """Step 1 (public, «Дата зміни даних» in the past), step 2 a link, «Завершити»."""
+    headers = {"Authorization": editor["user"]["token"]}
+    form = passport(
+        owner_org=editor["org"]["id"], name="two-step", private="False", data_changed=_days_ago(4)
+    )
+    form.pop("resources")
+    form.update(save="continue", _ckan_phase="dataset_new_1")
+    resp = app.post("/dataset/new", data=form, headers=headers, follow_redirects=False)
+    assert resp.status_code == 302, resp.body
+    assert model.Package.get("two-step").state == "draft"
+    resource = {"id": "", "url": "https://lutskrada.gov.ua/opendata/two.csv", "name": "Дані", "format": "CSV"}
+    resp = app.post(
+        "/dataset/two-step/resource/new",
+        data=dict(resource, save="go-metadata"),
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert resp.status_code == 302, resp.body
+    assert "data_changed" not in resp.body
+    pkg = call_action("package_show", id="two-step")
+    assert pkg["state"] == "active"
+    assert pkg["date_published"]
+    assert status.package_status(pkg).state in status.GOOD_STATES
+
+
+class TestActivityForAnonymous:
+    """Passport element 14 links every dataset to its activity page."""
+
+    def test_public_dataset_history_is_shown(self, app, editor):
+        pkg = _as(editor, "package_create", **passport(owner_org=editor["org"]["id"]))
+        resp = app.get(f"/dataset/activity/{pkg['name']}")
+        assert resp.status_code == 200
+        assert pkg["title"] in resp.body
+
+    def test_private_or_unknown_dataset_is_refused_not_a_server_error(self, app, editor):
+        pkg = _as(editor, "package_create", **passport(owner_org=editor["org"]["id"], private=True))
+        assert app.get(f"/dataset/activity/{pkg['name']}").status_code in (403, 404)
+        assert app.get("/dataset/activity/no-such-dataset").status_code == 404
