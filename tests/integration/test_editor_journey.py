@@ -116,3 +116,35 @@ class TestActivityForAnonymous:
         pkg = _as(editor, "package_create", **passport(owner_org=editor["org"]["id"], private=True))
         assert app.get(f"/dataset/activity/{pkg['name']}").status_code in (403, 404)
         assert app.get("/dataset/activity/no-such-dataset").status_code == 404
+
+
+@pytest.mark.usefixtures("with_request_context")
+class TestIdentifierFromTitle:
+    """Passport element 1 made by the official transliteration when the API leaves it out."""
+
+    TITLE = "Відвідуваність закладів культури Луцька"
+
+    def test_package_create_without_a_name(self, editor):
+        data = passport(owner_org=editor["org"]["id"], title=self.TITLE)
+        data.pop("name")
+        first = _as(editor, "package_create", **data)
+        second = _as(editor, "package_create", **data)
+        assert first["name"] == "vidviduvanist-zakladiv-kultury-lutska"
+        assert second["name"] == "vidviduvanist-zakladiv-kultury-lutska-2"
+
+    def test_an_update_without_a_name_keeps_it(self, editor):
+        pkg = _as(editor, "package_create", **passport(owner_org=editor["org"]["id"], name="kept-name"))
+        data = {k: v for k, v in pkg.items() if k != "name"}
+        assert _as(editor, "package_update", **data)["name"] == "kept-name"
+
+    def test_rdf_without_an_identifier_gets_the_transliterated_name(self):
+        from ckanext.dcat.processors import RDFParser
+
+        text = """
+        @prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+        <https://example.org/d/1> a dcat:Dataset ; dct:title "Відвідуваність закладів культури Луцька"@uk .
+        """
+        parser = RDFParser(profiles=["lutsk"])
+        parser.parse(text, _format="turtle")
+        [parsed] = list(parser.datasets())
+        assert parsed["name"] == "vidviduvanist-zakladiv-kultury-lutska"

@@ -16,7 +16,7 @@ from ckan import model
 from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
 
 from ckanext.lutsk import config
-from ckanext.lutsk.domain import workdays
+from ckanext.lutsk.domain import identifiers, workdays
 
 _ = tk._
 
@@ -99,6 +99,21 @@ def lutsk_not_future(value: Any) -> Any:
     if day is not None and day > workdays.kyiv_today():
         raise Invalid(_("The date {date} is in the future.").format(date=day.isoformat()))
     return value
+
+
+def lutsk_name_from_title(key, data, errors, context):
+    """Passport element 1 left empty: a new dataset's name from its title, by the official
+    Ukrainian transliteration (``-2``, ``-3``... when taken); an update keeps its name."""
+    if not _empty(data.get(key)):
+        return
+    pkg = _stored_package(data)
+    if pkg is not None:
+        data[key] = pkg.name
+        return
+    title = data.get(("title",))
+    base = identifiers.slug(title) if isinstance(title, str) else ""
+    if len(base) >= 2:
+        data[key] = identifiers.unique(base, lambda name: model.Package.get(name) is not None)
 
 
 def normalize_tag(tag: str) -> str:
