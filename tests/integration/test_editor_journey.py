@@ -148,3 +148,59 @@ class TestIdentifierFromTitle:
         parser.parse(text, _format="turtle")
         [parsed] = list(parser.datasets())
         assert parsed["name"] == "vidviduvanist-zakladiv-kultury-lutska"
+
+
+class TestNotPublishedAndPublish:
+    """A private or draft dataset reads «Не оприлюднено» and offers «Оприлюднити»."""
+
+    def _private(self, editor, **extra):
+        return _as(editor, "package_create", **passport(owner_org=editor["org"]["id"], private=True, **extra))
+
+    def test_private_dataset_page_says_not_published_and_offers_publish(self, app, editor):
+        pkg = self._private(editor, data_changed=_days_ago(3))
+        env = {"REMOTE_USER": editor["user"]["name"]}
+        page = app.get(f"/dataset/{pkg['name']}", extra_environ=env).body
+        assert "Не оприлюднено" in page
+        assert "Вчасно" not in page, "the deadline badge belongs to published datasets"
+        assert f'action="/dataset/{pkg["name"]}/make-public"' in page
+        search = app.get("/dataset/", extra_environ=env).body
+        assert "Не оприлюднено" in search
+
+    def test_publish_in_one_step(self, app, editor):
+        pkg = self._private(editor, data_changed=_days_ago(3))
+        env = {"REMOTE_USER": editor["user"]["name"]}
+        resp = app.post(f"/dataset/{pkg['name']}/make-public", extra_environ=env, follow_redirects=False)
+        assert resp.status_code == 302
+        assert resp.headers["Location"].endswith(f"/dataset/{pkg['name']}")
+        shown = call_action("package_show", id=pkg["id"])
+        assert shown["private"] is False
+        assert shown["date_published"][:10] == dt.datetime.utcnow().date().isoformat()
+        page = app.get(f"/dataset/{pkg['name']}", extra_environ=env).body  # (the flash: browser test)
+        assert "Вчасно" in page
+        assert "make-public" not in page
+
+    def test_a_draft_without_data_goes_to_the_resource_form(self, app, editor):
+        data = passport(owner_org=editor["org"]["id"], state="draft", private=True)
+        data.pop("resources")
+        pkg = _as(editor, "package_create", **data)
+        env = {"REMOTE_USER": editor["user"]["name"]}
+        resp = app.post(f"/dataset/{pkg['name']}/make-public", extra_environ=env, follow_redirects=False)
+        assert resp.status_code == 302
+        assert resp.headers["Location"].endswith(f"/dataset/{pkg['name']}/resource/new")
+        assert call_action("package_show", id=pkg["id"])["private"] is True
+
+    def test_others_cannot_publish(self, app, editor):
+        pkg = self._private(editor)
+        other = factories.User()
+        resp = app.post(f"/dataset/{pkg['name']}/make-public", extra_environ={"REMOTE_USER": other["name"]})
+        assert resp.status_code in (403, 404)
+        assert app.post(f"/dataset/{pkg['name']}/make-public").status_code in (403, 404)
+        assert call_action("package_show", id=pkg["id"])["private"] is True
+
+    @pytest.mark.ckan_config("WTF_CSRF_ENABLED", True)
+    def test_refused_without_the_csrf_token(self, app, editor):
+        pkg = self._private(editor)
+        env = {"REMOTE_USER": editor["user"]["name"]}
+        resp = app.post(f"/dataset/{pkg['name']}/make-public", data={}, extra_environ=env, status=400)
+        assert "CSRF" in resp.body
+        assert call_action("package_show", id=pkg["id"])["private"] is True
