@@ -4,12 +4,14 @@ and CKAN's own forms (the browser journey is in tests/browser/test_journey.py)."
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from ckan import model
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
+from ckanext.lutsk import helpers
 from ckanext.lutsk.deadlines import status
 from ckanext.lutsk.domain import workdays
 from tests.lutsk_factories import body_org, passport
@@ -204,3 +206,38 @@ class TestNotPublishedAndPublish:
         resp = app.post(f"/dataset/{pkg['name']}/make-public", data={}, extra_environ=env, status=400)
         assert "CSRF" in resp.body
         assert call_action("package_show", id=pkg["id"])["private"] is True
+
+
+def _upload(app, editor, pkg_id: str, name: str = "budget.csv", content: bytes = b"a,b\n1,2\n", **extra):
+    resp = app.post(
+        "/api/3/action/resource_create",
+        data={"package_id": pkg_id, "upload": (io.BytesIO(content), name), **extra},
+        headers={"Authorization": editor["user"]["token"]},
+    )
+    return resp.json["result"]
+
+
+class TestFormatGuessed:
+    """Passport element 6 from the file or the link, when the editor leaves it empty."""
+
+    def test_links_by_their_extension(self, editor):
+        resources = [
+            {"url": "https://lutskrada.gov.ua/opendata/a.xlsx", "name": "A"},
+            {"url": "https://lutskrada.gov.ua/opendata/b.json?v=2", "name": "B"},
+            {"url": "https://lutskrada.gov.ua/opendata/c.csv.zip", "name": "C"},
+            {"url": "https://lutskrada.gov.ua/opendata/d.csv", "name": "D", "format": "XML"},
+        ]
+        pkg = call_action(
+            "package_create",
+            context={"user": editor["user"]["name"]},
+            **passport(owner_org=editor["org"]["id"], resources=resources),
+        )
+        got = [(r["format"], r.get("compression") or None) for r in pkg["resources"]]
+        assert got == [("XLSX", None), ("JSON", None), ("CSV", "ZIP"), ("XML", None)], "a chosen format stays"
+
+    def test_an_uploaded_csv(self, app, editor):
+        pkg = _as(editor, "package_create", **passport(owner_org=editor["org"]["id"]))
+        res = _upload(app, editor, pkg["id"], name="Відвідуваність.csv")
+        assert res["format"] == "CSV"
+        rows = {r.key: r for r in helpers.lutsk_passport_rows(call_action("package_show", id=pkg["id"]))}
+        assert "CSV" in rows["formats"].plain()

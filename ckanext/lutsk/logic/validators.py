@@ -16,7 +16,7 @@ from ckan import model
 from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
 
 from ckanext.lutsk import config
-from ckanext.lutsk.domain import identifiers, workdays
+from ckanext.lutsk.domain import formats, identifiers, workdays
 
 _ = tk._
 
@@ -170,6 +170,25 @@ def lutsk_resource_url(key, data, errors, context):
         return
     if not _URL_RE.match(value):
         errors[key].append(_("Enter a link that starts with http:// or https://."))
+
+
+def lutsk_guess_format(key, data, errors, context):
+    """An empty format (passport element 6) guessed from the uploaded file's name or the
+    link, else the media type the uploader found, as stock CKAN does, in the portal's own
+    vocabulary; the compression (element 7) too for «data.csv.zip» when left empty."""
+    if not _empty(data.get(key)):
+        return
+    prefix = key[:-1]
+    url, media_type = data.get((*prefix, "url")), data.get((*prefix, "mimetype"))
+    guess = formats.guess(
+        url if isinstance(url, str) else "",
+        config.vocabulary("formats"),
+        media_type=media_type if isinstance(media_type, str) else None,
+    )
+    if guess.format:
+        data[key] = guess.format
+        if guess.compression and _empty(data.get((*prefix, "compression"))):
+            data[(*prefix, "compression")] = guess.compression
 
 
 def lutsk_license(value: Any) -> Any:
