@@ -241,3 +241,55 @@ class TestFormatGuessed:
         assert res["format"] == "CSV"
         rows = {r.key: r for r in helpers.lutsk_passport_rows(call_action("package_show", id=pkg["id"]))}
         assert "CSV" in rows["formats"].plain()
+
+
+class TestDataUpdatedOnlyOnData:
+    """Passport element 9 and dct:modified move with new data only (issue 14)."""
+
+    OLD = "2024-02-01T10:00:00"
+
+    @pytest.fixture
+    def uploaded(self, app, editor):
+        pkg = _as(editor, "package_create", **passport(owner_org=editor["org"]["id"]))
+        res = _upload(app, editor, pkg["id"], name="budget.csv")
+        _as(editor, "package_patch", id=pkg["id"], data_updated=self.OLD)  # a known starting point
+        assert call_action("package_show", id=pkg["id"])["data_updated"].startswith("2024-02-01")
+        return pkg["id"], res["id"]
+
+    def _updated(self, pkg_id: str) -> str:
+        return call_action("package_show", id=pkg_id)["data_updated"]
+
+    def test_edits_that_change_no_data_keep_it(self, editor, uploaded):
+        pkg_id, res_id = uploaded
+        _as(editor, "package_patch", **call_action("package_show", id=pkg_id))
+        assert self._updated(pkg_id).startswith("2024-02-01"), "package_patch with package_show's dict"
+        _as(editor, "package_patch", id=pkg_id, title="Нова назва")
+        assert self._updated(pkg_id).startswith("2024-02-01"), "a title-only patch"
+        _as(editor, "package_patch", id=pkg_id, notes="Лише новий опис.")
+        assert self._updated(pkg_id).startswith("2024-02-01"), "a description-only patch"
+        _as(editor, "resource_patch", id=res_id, name="Перейменований файл")
+        assert self._updated(pkg_id).startswith("2024-02-01"), "a resource rename"
+        _as(editor, "package_update", **call_action("package_show", id=pkg_id))
+        assert self._updated(pkg_id).startswith("2024-02-01"), "package_update with package_show's dict"
+
+    def test_a_new_file_moves_it(self, app, editor, uploaded):
+        pkg_id, res_id = uploaded
+        resp = app.post(
+            "/api/3/action/resource_patch",
+            data={"id": res_id, "upload": (io.BytesIO(b"a,b\n1,3\n"), "budget.csv")},
+            headers={"Authorization": editor["user"]["token"]},
+        )
+        assert resp.json["success"]
+        assert self._updated(pkg_id)[:10] == dt.datetime.utcnow().date().isoformat(), "same name, new content"
+
+    def test_a_changed_link_moves_it_and_dct_modified_follows(self, app, editor):
+        pkg = _as(editor, "package_create", **passport(owner_org=editor["org"]["id"], data_updated=self.OLD))
+        res = pkg["resources"][0]
+        _as(editor, "resource_patch", id=res["id"], name="Лише назва")
+        assert self._updated(pkg["id"]).startswith("2024-02-01")
+        assert "2024-02-01" in app.get(f"/dataset/{pkg['name']}.ttl").body
+        _as(editor, "resource_patch", id=res["id"], url="https://lutskrada.gov.ua/opendata/budget-2.csv")
+        today = dt.datetime.utcnow().date().isoformat()
+        assert self._updated(pkg["id"])[:10] == today
+        ttl = app.get(f"/dataset/{pkg['name']}.ttl").body
+        assert f'dct:modified "{today}' in ttl

@@ -263,10 +263,24 @@ def _iso(value: Any) -> str:
     return ""
 
 
+def _resource_url(url: Any, url_type: Any) -> str:
+    """The link, or for an uploaded file its name: the database keeps the name, package_show
+    gives the full download URL (…/dataset/<id>/resource/<rid>/download/<name>), and a patch
+    with package_show's dict sends that back."""
+    url = url if isinstance(url, str) else ""
+    return url.rsplit("/", 1)[-1] if url_type == "upload" else url.strip()
+
+
 def _resource_signature(resources) -> list[tuple]:
-    """What counts as a data update: the links and uploaded files, not the metadata."""
+    """What counts as a data update: a new or changed link, a new uploaded file or new
+    content (CKAN stamps ``last_modified`` on each upload), not the metadata."""
     return sorted(
-        (r.get("url") or "", r.get("url_type") or "", _iso(r.get("last_modified"))) for r in resources
+        (
+            _resource_url(r.get("url"), r.get("url_type")),
+            r.get("url_type") or "",
+            _iso(r.get("last_modified")),
+        )
+        for r in resources
     )
 
 
