@@ -293,3 +293,18 @@ class TestDataUpdatedOnlyOnData:
         assert self._updated(pkg["id"])[:10] == today
         ttl = app.get(f"/dataset/{pkg['name']}.ttl").body
         assert f'dct:modified "{today}' in ttl
+
+
+def test_timeliness_shows_today_from_the_index_without_any_history(app, editor):
+    """/lutsk/timeliness at once, before the first daily snapshot (issue 14)."""
+    today = workdays.kyiv_today().isoformat()
+    for n, changed in enumerate((None, _days_ago(30))):
+        old = "2024-03-01T09:00:00"
+        extra = {"data_changed": changed, "date_published": old, "data_updated": old} if changed else {}
+        _as(editor, "package_create", **passport(owner_org=editor["org"]["id"], name=f"live-{n}", **extra))
+    page = app.get("/lutsk/timeliness").body
+    assert "завітайте завтра" not in page
+    assert "Департамент фінансів та бюджету" in page
+    assert "50" in page[page.index("lutsk-timeliness-totals") :][:400], "one of two on time today"
+    assert "/dataset/live-0" in page, "recent updates"
+    assert today[:4] in page
