@@ -308,3 +308,27 @@ def test_timeliness_shows_today_from_the_index_without_any_history(app, editor):
     assert "50" in page[page.index("lutsk-timeliness-totals") :][:400], "one of two on time today"
     assert "/dataset/live-0" in page, "recent updates"
     assert today[:4] in page
+
+
+class TestDates:
+    """CKAN's dates in the page's language (babel): «2 грудня 2026 р., 11:34»."""
+
+    def test_ukrainian_and_english_pages(self, app, editor):
+        pkg = _as(editor, "package_create", **passport(owner_org=editor["org"]["id"]))
+        stamp = dt.datetime.fromisoformat(call_action("package_show", id=pkg["id"])["data_updated"])
+        kyiv = workdays.to_kyiv_date(stamp.replace(tzinfo=dt.timezone.utc))  # noqa: UP017
+        from babel.dates import format_date
+
+        uk = app.get("/lutsk/timeliness").body  # the recent updates: h.render_datetime
+        assert format_date(kyiv, "d MMMM y", locale="uk") + " р.," in uk
+        assert "(+0200)" not in uk and "(+0300)" not in uk
+        en = app.get("/en/lutsk/timeliness").body
+        assert format_date(kyiv, "MMMM d, y", locale="en") + "," in en
+
+    @pytest.mark.usefixtures("with_request_context")
+    def test_the_helper_with_hours(self):
+        from ckanext.lutsk.helpers.dates import format_datetime_for
+
+        moment = dt.datetime(2026, 12, 2, 11, 34)
+        assert format_datetime_for(moment, "uk", with_hours=True) == "2 грудня 2026 р., 11:34"
+        assert format_datetime_for(moment, "en", with_hours=True) == "December 2, 2026, 11:34"

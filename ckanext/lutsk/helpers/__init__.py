@@ -146,6 +146,7 @@ from ckanext.lutsk.helpers.datagovua import (  # noqa: E402
     lutsk_sync_state_label,
     lutsk_sync_status,
 )
+from ckanext.lutsk.helpers.dates import render_datetime  # noqa: E402
 from ckanext.lutsk.helpers.deadlines import (  # noqa: E402
     lutsk_can_make_public,
     lutsk_deadline_badge,
@@ -193,5 +194,6 @@ __all__ = [
     "lutsk_sync_state_label",
     "lutsk_sync_status",
     "lutsk_vocabulary_choices",
+    "render_datetime",
     "scheming_language_text",
 ]
