@@ -332,3 +332,12 @@ class TestDates:
         moment = dt.datetime(2026, 12, 2, 11, 34)
         assert format_datetime_for(moment, "uk", with_hours=True) == "2 грудня 2026 р., 11:34"
         assert format_datetime_for(moment, "en", with_hours=True) == "December 2, 2026, 11:34"
+
+
+@pytest.mark.usefixtures("with_request_context")
+def test_late_since_a_day_off_names_the_deadline_not_zero_days():
+    from ckanext.lutsk.deadlines import report
+    from ckanext.lutsk.domain import deadlines
+
+    st = deadlines.DeadlineStatus(deadlines.OVERDUE_CHANGE, dt.date(2026, 12, 4), 0, deadlines.REASON_CHANGE)
+    assert report.days_text(st) == "строк сплив 04.12.2026"

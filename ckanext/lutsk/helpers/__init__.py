@@ -154,6 +154,7 @@ from ckanext.lutsk.helpers.deadlines import (  # noqa: E402
     lutsk_deadline_state_label,
     lutsk_deadline_states,
     lutsk_is_published,
+    lutsk_percent,
 )
 from ckanext.lutsk.helpers.oversight import (  # noqa: E402
     lutsk_annex835_choices,
@@ -189,6 +190,7 @@ __all__ = [
     "lutsk_license_title",
     "lutsk_passport_pdf_available",
     "lutsk_passport_rows",
+    "lutsk_percent",
     "lutsk_rating_label",
     "lutsk_staff_links",
     "lutsk_sync_state_label",

@@ -6,6 +6,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.lutsk import lang
 from ckanext.lutsk.deadlines import report as deadline_report
 from ckanext.lutsk.deadlines import status
 from ckanext.lutsk.domain import deadlines
@@ -42,6 +43,11 @@ def lutsk_can_make_public(pkg: dict[str, Any] | None) -> bool:
     except tk.NotAuthorized:
         return False
     return True
+
+
+def lutsk_percent(value: float | int | None) -> str:
+    """«81 %», «81,5 %» in the page's language; «—» for none."""
+    return lang.percent(value)
 
 
 def lutsk_deadline_state_label(state: str) -> str:
