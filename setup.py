@@ -72,6 +72,9 @@ setup(
         "python-docx>=1.1",
         # The passport as PDF (passport_pdf; fonts from Debian's fonts-dejavu-core).
         "fpdf2>=2.8,<2.9",
+        # Passport element 1 (the dataset's name) from a Ukrainian title by the official
+        # transliteration (CMU resolution No. 55 of 27.01.2010).
+        "translitua>=2.0,<3",
     ],
     cmdclass={"build_py": BuildPyWithCatalogues},
     entry_points={

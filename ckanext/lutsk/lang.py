@@ -20,3 +20,14 @@ def current() -> str:
     except (TypeError, RuntimeError):  # outside a request
         locale = ""
     return of(locale)
+
+
+def percent(value: float | int | None, lang: str | None = None) -> str:
+    """A percentage as the language writes it: «81 %», «81,5 %» (uk), «81.5 %» (en);
+    «—» when there is none. ``value`` is already in percent (0–100)."""
+    if value is None:
+        return "—"
+    from babel.numbers import format_decimal
+
+    locale = "en" if (lang or current()) == "en" else "uk_UA"
+    return format_decimal(round(float(value), 1), format="#,##0.#", locale=locale) + " %"

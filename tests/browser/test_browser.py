@@ -133,9 +133,14 @@ def test_editor_publishes_with_the_passport_form(browser, portal_server, world):
     page.select_option("#field-format", "CSV")
     with page.expect_navigation():
         page.click("button[name=save][value=go-metadata]")
-    s.shot("published")
+    s.shot("finished")
     assert "Звіт про виконання бюджету громади" in page.inner_text("h1")
     assert "Паспорт набору даних" in page.content()
+    badge = page.locator(".lutsk-deadline .badge").first
+    assert badge.inner_text() == "Не оприлюднено", "private by default: no deadline yet"
+    with page.expect_navigation():
+        page.click(".lutsk-make-public button")
+    s.shot("published")
     badge = page.locator(".lutsk-deadline .badge").first
     assert badge.inner_text() == "Вчасно", "the deadline badge of a freshly published dataset"
     pkg = call_action("package_show", id="budget-report-browser")

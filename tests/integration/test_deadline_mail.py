@@ -217,8 +217,8 @@ class TestDigest:
         digest = inbox.take()["ikt@lutskrada.gov.ua"]
         assert digest["Subject"] == "Портал відкритих даних: строки оновлення станом на 02.03.2026"
         text = body(digest)
-        assert "Вчасно: 50.0 %; наборів даних: 4; прострочено: 2." in text
-        assert "- Департамент фінансів та бюджету: 50.0 %, 2" in text
+        assert "Вчасно: 50 %; наборів даних: 4; прострочено: 2." in text
+        assert "- Департамент фінансів та бюджету: 50 %, 2" in text
         assert "Прострочено з часу попереднього зведення:" in text
         assert "late-change" in text and "late-monthly" in text
         assert "http://test.lutsk.local/lutsk/deadlines" in text

@@ -128,12 +128,6 @@ class TestRejected:
         errors = _errors(owner_org=org["id"], data_changed=tomorrow)
         assert errors["data_changed"] == [f"Дата {tomorrow} ще не настала."]
 
-    def test_data_changed_before_first_publication(self, org):
-        errors = _errors(owner_org=org["id"], date_published="2024-03-01T09:00:00", data_changed="2024-02-01")
-        assert errors["data_changed"] == [
-            "Дані не могли змінитися раніше, ніж набір даних уперше оприлюднено (2024-03-01)."
-        ]
-
     def test_keyword_with_characters_the_national_portal_drops(self, org):
         errors = _errors(owner_org=org["id"], tag_string="бюджет/фінанси")
         assert "Ключове слово «бюджет/фінанси» містить символи" in errors["tag_string"][0]

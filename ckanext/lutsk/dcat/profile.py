@@ -71,6 +71,7 @@ from rdflib import PROV, BNode, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from ckanext.lutsk import config
+from ckanext.lutsk.domain import identifiers
 from ckanext.lutsk.domain.mapping import national_org
 from ckanext.lutsk.domain.registry import Body
 
@@ -455,9 +456,16 @@ class LutskDCATAPProfile(EuropeanDCATAP3Profile):
             dataset_dict.pop(key, None)
 
         identifier = self._first_literal(dataset_ref, DCT.identifier)
+        titles = self._texts(dataset_ref, DCT.title)
         if identifier and _NAME_RE.fullmatch(identifier):
             dataset_dict["name"] = identifier
-        titles = self._texts(dataset_ref, DCT.title)
+        elif not dataset_dict.get("name"):
+            # Else the harvester would munge the title into Latin look-alikes: the official
+            # transliteration instead (an existing dataset keeps its name: the harvester
+            # puts it back when it updates one).
+            name = identifiers.slug(titles.get("uk") or titles.get(None) or "")
+            if len(name) >= 2:
+                dataset_dict["name"] = identifiers.unique(name, lambda n: model.Package.get(n) is not None)
         notes = self._texts(dataset_ref, DCT.description)
         self._put(dataset_dict, "title", titles.get("uk") or titles.get(None))
         self._put(dataset_dict, "title_en", titles.get("en"))

@@ -21,7 +21,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import mailer
 
-from ckanext.lutsk import config
+from ckanext.lutsk import config, lang
 from ckanext.lutsk.deadlines import report as deadline_report
 from ckanext.lutsk.deadlines.status import LATE_STATES
 from ckanext.lutsk.domain import restrictions, workdays
@@ -248,7 +248,7 @@ def digest_text(
     report: Mapping[str, Any], new: list[dict[str, Any]], old: int, reviews: Iterable[str] = ()
 ) -> tuple[str, str]:
     totals = report["totals"]
-    percent = "—" if totals["on_time_percent"] is None else f"{totals['on_time_percent']} %"
+    percent = lang.percent(totals["on_time_percent"])
     subject = _("Open data portal: update deadlines on {date}").format(date=_day(report["as_of"]))
     lines = [
         _("Update deadlines on {date}.").format(date=_day(report["as_of"])),
@@ -259,7 +259,7 @@ def digest_text(
         _("Bodies (on time, overdue):"),
     ]
     for s in deadline_report.sort_summary(report["summary"], "on_time"):
-        share = "—" if s["on_time_percent"] is None else f"{s['on_time_percent']} %"
+        share = lang.percent(s["on_time_percent"])
         lines.append(f"- {s['body_title']}: {share}, {s['overdue']}")
     if new:
         lines += ["", _("Overdue since the last digest:"), *_overdue_lines(new)]

@@ -99,3 +99,18 @@ def _with_shares(entry: dict[str, Any]) -> dict[str, Any]:
     entry["overdue"] = shares["overdue"]
     entry["on_time_percent"] = shares["on_time_percent"]
     return entry
+
+
+def counts_on(as_of: date) -> dict[str, dict[str, int]]:
+    """Per body, how many public datasets are in each indexed state on ``as_of``, from the
+    Solr index at once (one faceted count per state): the public timeliness page's "today"
+    before, or beside, the daily history."""
+    calendar = config.calendar()
+    due_soon_days = config.due_soon_days()
+    out: dict[str, dict[str, int]] = {}
+    for state in status.ALL_STATES:
+        fq = status.state_query([state], as_of, due_soon_days=due_soon_days, calendar=calendar)
+        for body, n in _search_counts(fq).items():
+            if n:
+                out.setdefault(body, {})[state] = n
+    return out

@@ -146,6 +146,9 @@ def days_text(st: deadlines.DeadlineStatus) -> str:
     if n is None:
         return ""
     if st.state in LATE_STATES:
+        if n == 0 and st.next_due is not None:
+            # Late since a day off: no working day has passed yet.
+            return _("the deadline was {date}").format(date=f"{st.next_due:%d.%m.%Y}")
         return tk.ungettext("overdue by {n} working day", "overdue by {n} working days", n).format(n=n)
     if n == 0:
         return _("due today")

@@ -146,11 +146,15 @@ from ckanext.lutsk.helpers.datagovua import (  # noqa: E402
     lutsk_sync_state_label,
     lutsk_sync_status,
 )
+from ckanext.lutsk.helpers.dates import render_datetime  # noqa: E402
 from ckanext.lutsk.helpers.deadlines import (  # noqa: E402
+    lutsk_can_make_public,
     lutsk_deadline_badge,
     lutsk_deadline_css,
     lutsk_deadline_state_label,
     lutsk_deadline_states,
+    lutsk_is_published,
+    lutsk_percent,
 )
 from ckanext.lutsk.helpers.oversight import (  # noqa: E402
     lutsk_annex835_choices,
@@ -169,6 +173,7 @@ __all__ = [
     "lutsk_annex835_row",
     "lutsk_audit_reason_label",
     "lutsk_body",
+    "lutsk_can_make_public",
     "lutsk_can_publish_now",
     "lutsk_can_see_body_quality",
     "lutsk_can_see_quality",
@@ -179,15 +184,18 @@ __all__ = [
     "lutsk_deadline_css",
     "lutsk_deadline_state_label",
     "lutsk_deadline_states",
+    "lutsk_is_published",
     "lutsk_lang",
     "lutsk_language_links",
     "lutsk_license_title",
     "lutsk_passport_pdf_available",
     "lutsk_passport_rows",
+    "lutsk_percent",
     "lutsk_rating_label",
     "lutsk_staff_links",
     "lutsk_sync_state_label",
     "lutsk_sync_status",
     "lutsk_vocabulary_choices",
+    "render_datetime",
     "scheming_language_text",
 ]

@@ -6,6 +6,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.lutsk import lang
 from ckanext.lutsk.deadlines import report as deadline_report
 from ckanext.lutsk.deadlines import status
 from ckanext.lutsk.domain import deadlines, restrictions
@@ -21,6 +22,33 @@ CSS = {
     deadlines.RESTRICTED: "bg-info text-dark",
     status.INVALID: "bg-dark",
 }
+
+
+#: The badge of a private or draft dataset (not a deadline state: it has no deadline yet).
+UNPUBLISHED = "unpublished"
+
+
+def lutsk_is_published(pkg: dict[str, Any] | None) -> bool:
+    """Public and not a draft: what the deadline badge and the «Publish» button turn on."""
+    if not pkg:
+        return False
+    return not tk.asbool(pkg.get("private")) and not str(pkg.get("state") or "active").startswith("draft")
+
+
+def lutsk_can_make_public(pkg: dict[str, Any] | None) -> bool:
+    """The «Publish» button: a private or draft dataset, for those who may edit it."""
+    if not pkg or lutsk_is_published(pkg) or not tk.current_user.is_authenticated:
+        return False
+    try:
+        tk.check_access("package_update", {"user": tk.current_user.name}, {"id": pkg["id"]})
+    except tk.NotAuthorized:
+        return False
+    return True
+
+
+def lutsk_percent(value: float | int | None) -> str:
+    """«81 %», «81,5 %» in the page's language; «—» for none."""
+    return lang.percent(value)
 
 
 def lutsk_deadline_state_label(state: str) -> str:
@@ -41,6 +69,17 @@ def lutsk_deadline_badge(pkg: dict[str, Any] | None) -> dict[str, Any] | None:
     """The badge of a dataset: state, label, colour and a short explanation."""
     if not pkg or (pkg.get("type") or "dataset") != "dataset":
         return None
+    if not lutsk_is_published(pkg):
+        # The deadlines run from the first publication: none yet to keep.
+        detail = tk._("Only the body's editors see it until it is published.")
+        return {
+            "state": UNPUBLISHED,
+            "label": tk._("Not public"),
+            "css": "bg-secondary",
+            "detail": detail,
+            "title": detail,
+            "next_due": None,
+        }
     result = status.package_status(pkg)
     st = result.status
     detail = deadline_report.days_text(st) or deadline_report.problem_text(result)

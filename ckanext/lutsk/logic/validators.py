@@ -16,7 +16,7 @@ from ckan import model
 from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
 
 from ckanext.lutsk import config
-from ckanext.lutsk.domain import passport_law, workdays
+from ckanext.lutsk.domain import formats, identifiers, passport_law, workdays
 from ckanext.lutsk.model import ckan_compat
 
 _ = tk._
@@ -103,21 +103,19 @@ def lutsk_not_future(value: Any) -> Any:
     return value
 
 
-def lutsk_not_before_published(key, data, errors, context):
-    """The data cannot have changed before the dataset was first published.
-
-    Against the first publication sent, else the recorded one (an update that leaves the
-    date out). A dataset published for the first time now may carry an earlier change.
-    """
-    changed = _as_date(data.get(key))
-    sent = data.get(("date_published",))
-    published = _as_date(sent) if not _empty(sent) else _as_date(_stored_extras(data).get("date_published"))
-    if changed and published and changed < published:
-        errors[key].append(
-            _("The data cannot have changed before the dataset was first published ({date}).").format(
-                date=published.isoformat()
-            )
-        )
+def lutsk_name_from_title(key, data, errors, context):
+    """Passport element 1 left empty: a new dataset's name from its title, by the official
+    Ukrainian transliteration (``-2``, ``-3``... when taken); an update keeps its name."""
+    if not _empty(data.get(key)):
+        return
+    pkg = _stored_package(data)
+    if pkg is not None:
+        data[key] = pkg.name
+        return
+    title = data.get(("title",))
+    base = identifiers.slug(title) if isinstance(title, str) else ""
+    if len(base) >= 2:
+        data[key] = identifiers.unique(base, lambda name: model.Package.get(name) is not None)
 
 
 def normalize_tag(tag: str) -> str:
@@ -174,6 +172,25 @@ def lutsk_resource_url(key, data, errors, context):
         return
     if not _URL_RE.match(value):
         errors[key].append(_("Enter a link that starts with http:// or https://."))
+
+
+def lutsk_guess_format(key, data, errors, context):
+    """An empty format (passport element 6) guessed from the uploaded file's name or the
+    link, else the media type the uploader found, as stock CKAN does, in the portal's own
+    vocabulary; the compression (element 7) too for «data.csv.zip» when left empty."""
+    if not _empty(data.get(key)):
+        return
+    prefix = key[:-1]
+    url, media_type = data.get((*prefix, "url")), data.get((*prefix, "mimetype"))
+    guess = formats.guess(
+        url if isinstance(url, str) else "",
+        config.vocabulary("formats"),
+        media_type=media_type if isinstance(media_type, str) else None,
+    )
+    if guess.format:
+        data[key] = guess.format
+        if guess.compression and _empty(data.get((*prefix, "compression"))):
+            data[(*prefix, "compression")] = guess.compression
 
 
 def lutsk_license(value: Any) -> Any:
@@ -298,10 +315,24 @@ def _normal_iso(value: Any) -> str:
     return ""
 
 
+def _resource_url(url: Any, url_type: Any) -> str:
+    """The link, or for an uploaded file its name: the database keeps the name, package_show
+    gives the full download URL (…/dataset/<id>/resource/<rid>/download/<name>), and a patch
+    with package_show's dict sends that back."""
+    url = url if isinstance(url, str) else ""
+    return url.rsplit("/", 1)[-1] if url_type == "upload" else url.strip()
+
+
 def _resource_signature(resources) -> list[tuple]:
-    """What counts as a data update: the links and uploaded files, not the metadata."""
+    """What counts as a data update: a new or changed link, a new uploaded file or new
+    content (CKAN stamps ``last_modified`` on each upload), not the metadata."""
     return sorted(
-        (r.get("url") or "", r.get("url_type") or "", _normal_iso(r.get("last_modified"))) for r in resources
+        (
+            _resource_url(r.get("url"), r.get("url_type")),
+            r.get("url_type") or "",
+            _normal_iso(r.get("last_modified")),
+        )
+        for r in resources
     )
 
 
@@ -333,8 +364,17 @@ def lutsk_date_published(key, data, errors, context):
     stored = _stored_extras(data).get("date_published")
     if stored:
         data[key] = stored
-    elif not tk.asbool(data.get(("private",)) or False):
+    elif not tk.asbool(data.get(("private",)) or False) and not _is_draft(data):
         data[key] = _now()
+
+
+def _is_draft(data) -> bool:
+    """A draft (the first step of the two-step form) is not published, public or not."""
+    state = data.get(("state",))
+    if _empty(state):
+        pkg = _stored_package(data)
+        state = pkg.state if pkg is not None else ""
+    return isinstance(state, str) and state.startswith("draft")
 
 
 def lutsk_data_updated(key, data, errors, context):

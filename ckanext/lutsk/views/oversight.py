@@ -24,6 +24,7 @@ from ckan import model
 from flask import Blueprint, Response
 
 from ckanext.lutsk import config
+from ckanext.lutsk.deadlines import overview as deadline_overview
 from ckanext.lutsk.domain import (
     annex835,
     audit_plan,
@@ -219,10 +220,14 @@ def _month_labels() -> list[str]:
 @oversight_bp.route("/lutsk/timeliness")
 def timeliness_page() -> str:
     conn = model.Session.connection()
-    span = history.bounds(conn)
-    end = span[1] if span else workdays.kyiv_today()
+    end = workdays.kyiv_today()
     start = end - dt.timedelta(days=364)
     per_body = history.daily_counts(conn, start, end)
+    # Today from the index at once (no need to wait for the daily snapshot), then the
+    # history as it grows.
+    for slug, counts in deadline_overview.counts_on(end).items():
+        series = [p for p in per_body.get(slug, []) if p.day != end]
+        per_body[slug] = [*series, timeliness.DayCounts(end, counts)]
     city = timeliness.city_series(per_body)
     months = _month_labels()
     chart = charts.line_chart([(d.day, d.share) for d in city], start, end, month_labels=months)
@@ -250,6 +255,7 @@ def timeliness_page() -> str:
             "start": start,
             "end": end,
             "has_history": bool(city),
+            "history_days": len(city),
             "city_now": city[-1].share if city and city[-1].day == end else None,
             "city_year": timeliness.period_share(city),
             "bodies": bodies,

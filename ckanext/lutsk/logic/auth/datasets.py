@@ -31,9 +31,13 @@ def dataset_labels(dataset_obj: model.Package) -> list[str]:
     return [*_default_labels.get_dataset_labels(dataset_obj), ICT_LABEL]
 
 
-def user_labels(user_obj: model.User | None) -> list[str]:
+def user_labels(user_obj: model.User | str | None) -> list[str]:
+    """CKAN's labels, plus the ICT department's. CKAN passes ``""`` (or an anonymous
+    user object) for a visitor who is not logged in (e.g. the activity stream)."""
+    if not isinstance(user_obj, model.User) or getattr(user_obj, "is_anonymous", False):
+        return _default_labels.get_user_dataset_labels(None)  # type: ignore[arg-type]
     labels = _default_labels.get_user_dataset_labels(user_obj)
-    if user_obj is not None and is_ict_staff(user_obj.name):
+    if is_ict_staff(user_obj.name):
         labels.append(ICT_LABEL)
     return labels
 
