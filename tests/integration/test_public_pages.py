@@ -211,3 +211,30 @@ class TestErrorPages:
             page = lutsk_error_page([500], "Internal server error")
         assert page["title"] == "Внутрішня помилка сервера"
         assert page["detail"] == "", "the English stock text is not repeated"
+
+
+# --------------------------------------------------------------------------- accessibility
+
+
+@pytest.mark.usefixtures("with_plugins")
+class TestAccessibleForms:
+    def test_a_field_in_error_points_at_its_message(self, app, world, users):
+        from tests.lutsk_factories import passport
+
+        data = passport(name="a11y-form", owner_org=world["finance"]["id"], maintainer_email="olena.koval@")
+        data.pop("resources")
+        data["save"] = ""
+        data["_ckan_phase"] = "dataset_new_1"
+        body = app.post("/dataset/new", data=data, headers=_as(users["editor"])).body
+        assert (
+            'id="field-maintainer_email" aria-invalid="true" aria-describedby="field-maintainer_email-error"'
+            in body
+        )
+        message = body.split('id="field-maintainer_email-error"', 1)[1].split("</span>", 1)[0]
+        assert "olena.koval@" in message
+        assert body.count('aria-invalid="true"') == 1, "only the field in error"
+
+    def test_facet_labels_are_whole(self, app, world):
+        body = app.get("/dataset/").body
+        assert "Прострочено: не..." not in body and "Прострочено: зміни..." not in body
+        assert 'class="item-label facet-label-full"' in body
