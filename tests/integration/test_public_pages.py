@@ -100,6 +100,7 @@ class TestHome:
     def test_no_ckan_logo_or_icon(self, app, world):
         body = app.get("/dataset/").body
         assert "ckan-logo" not in body and "ckan.ico" not in body
+        assert "ckan-footer-logo" not in body, "CKAN's logo in the footer"
         assert "/lutsk/favicon.svg" in body
         assert app.get("/lutsk/logo.svg").status_code == 200
 
