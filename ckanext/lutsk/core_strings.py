@@ -189,3 +189,46 @@ PUBLIC_STRINGS = (
         'You can rearrange the resources by dragging them using the arrow icon. Drag the resource to the right and place it to the desired location on the list. When you are done, click the "Save order" -button.'
     ),
 )
+
+#: The sysadmin's pages and ckanext-harvest (which ships no Ukrainian catalogue).
+ADMIN_STRINGS = (
+    N_("Revoke Sysadmin permission"),
+    N_("Promote user to Sysadmin"),
+    N_("Promote"),
+    N_(
+        '<p>As a sysadmin user you have full control over this CKAN instance. Proceed with care!</p> <p>For guidance on using sysadmin features, see the CKAN  <a href="%(docs_url)s" target="_blank" rel="noreferrer">sysadmin guide</a></p>'
+    ),
+    N_("Purge deleted datasets, organizations or groups forever and irreversibly."),
+    N_("Custom Stylesheet"),
+    N_(
+        '<p><strong>Site Title:</strong> This is the title of this CKAN instance It appears in various places throughout CKAN.</p> <p><strong>Custom Stylesheet:</strong> Define an alternative main CSS file.</p> <p><strong>Site Tag Logo:</strong> This is the logo that appears in the header of all the CKAN instance templates.</p> <p><strong>About:</strong> This text will appear on this CKAN instances <a href="%(about_url)s">about page</a>.</p> <p><strong>Intro Text:</strong> This text will appear on this CKAN instances <a href="%(home_url)s">home page</a> as a welcome to visitors.</p> <p><strong>Custom CSS:</strong> This is a block of CSS that appears in <code>&lt;head&gt;</code> tag of every page. If you wish to customize the templates more fully we recommend <a href="%(docs_url)s" target="_blank" rel="noreferrer">reading the documentation</a>.</p>'
+    ),
+    N_("Harvest"),
+    N_("Harvest Sources"),
+    N_("Harvest sources"),
+    N_("Create Harvest Source"),
+    N_("Create harvest source"),
+    N_(
+        "Harvest sources allow importing remote metadata into this catalog. Remote sources can be other catalogs such as other CKAN instances, CSW servers or Web Accessible Folders (WAF) (depending on the actual harvesters enabled for this instance)."
+    ),
+    N_("There is no description for this harvest source"),
+    N_("Search harvest sources..."),
+    N_(
+        "This will re-run the harvesting for this source. Any updates at the source will overwrite the local datasets. Sources with a large number of datasets may take a significant amount of time to finish harvesting. Please confirm you would like us to start reharvesting."
+    ),
+    N_("Reharvest"),
+    N_("Stop"),
+    N_("Clear"),
+    N_("View harvest source"),
+    N_("Edit harvest source"),
+    N_("This should include the http:// part of the URL"),
+    N_("Configuration"),
+    N_("Delete source"),
+    N_("Delete and clear source"),
+    N_('{number} harvest source found for "{query}"'),
+    N_('Sorry no harvest sources found for "{query}"'),
+    N_("{number} harvest source found"),
+    N_("Sorry no harvest sources found"),
+    N_("There are no datasets associated to this harvest source."),
+    N_("Add Harvest Source"),
+)
