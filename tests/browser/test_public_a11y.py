@@ -105,3 +105,35 @@ def test_facet_labels_are_told_apart(chromium, portal_server, demo_portal):  # n
     assert len(late) >= 2, labels
     assert len(set(late)) == len(late) and not any(label.endswith("...") for label in late), late
     j.close()
+
+
+EFFECTIVE_BG_JS = """
+e => {
+  for (let n = e; n; n = n.parentElement) {
+    const bg = getComputedStyle(n).backgroundColor;
+    if (bg && !bg.startsWith('rgba(0, 0, 0, 0)') && bg !== 'transparent') return bg;
+  }
+  return 'rgb(255, 255, 255)';
+}
+"""
+
+
+def test_home_page_text_is_readable(chromium, portal_server, demo_portal):  # noqa: F811
+    """Every text block of the home page against the background it sits on (the on-time
+    share once sat, white on white, inside the search card)."""
+    j = Journey(chromium, portal_server.url, "a11y-home")
+    page = j.page
+    j.go("/")
+    j.shot("home")
+    for selector in (
+        ".lutsk-home-intro p",
+        ".lutsk-home-on-time h2",
+        ".lutsk-home-on-time p",
+        ".lutsk-home-newest h2",
+        ".lutsk-home-bodies li",
+    ):
+        node = page.locator(selector).first
+        assert node.is_visible(), selector
+        ratio = _contrast(page, _style(node, "color"), node.evaluate(EFFECTIVE_BG_JS))
+        assert ratio >= 4.5, f"{selector}: {ratio:.2f}:1"
+    j.close()
