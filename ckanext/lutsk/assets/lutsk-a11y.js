@@ -4,6 +4,8 @@
   "use strict";
   var meta = document.querySelector('meta[name="lutsk-remove-label"]');
   var label = meta ? meta.getAttribute("content") : "Remove";
+  var dragMeta = document.querySelector('meta[name="lutsk-drag-label"]');
+  var dragLabel = dragMeta ? dragMeta.getAttribute("content") : "Drag to reorder";
 
   function name(root) {
     var links = root.querySelectorAll(".select2-search-choice-close:not([aria-label])");
@@ -23,6 +25,11 @@
       if (text && text.textContent.trim()) {
         boxes[j].setAttribute("aria-label", text.textContent.replace(/\s+/g, " ").trim());
       }
+    }
+    // The drag handles of CKAN's resource reordering are links with only an icon.
+    var handles = root.querySelectorAll("a.handle:not([aria-label])");
+    for (var k = 0; k < handles.length; k++) {
+      handles[k].setAttribute("aria-label", dragLabel);
     }
   }
 

@@ -25,6 +25,17 @@ def scheming_language_text(next_helper, text: Any, prefer_lang: str | None = Non
     return next_helper(text, prefer_lang)
 
 
+@tk.chained_helper
+def scheming_choices_label(next_helper, choices: list[dict[str, Any]], value: Any) -> str:
+    """The label of a choice in the user's language: scheming looks it up with its own
+    language helper, which knows ``uk_UA`` but not the ``uk`` keys of the schema (it showed
+    «No» on Ukrainian pages)."""
+    for choice in choices:
+        if choice["value"] == value:
+            return tk.h.scheming_language_text(choice.get("label", value))
+    return next_helper(choices, value)
+
+
 def lutsk_vocabulary_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
     """Choices of a schema field from the vocabulary its ``vocabulary`` key names."""
     vocab = config.vocabulary(field["vocabulary"])
@@ -156,6 +167,13 @@ from ckanext.lutsk.helpers.deadlines import (  # noqa: E402
     lutsk_is_published,
     lutsk_percent,
 )
+from ckanext.lutsk.helpers.errors import lutsk_error_page  # noqa: E402
+from ckanext.lutsk.helpers.home import (  # noqa: E402
+    lutsk_home_bodies,
+    lutsk_home_newest,
+    lutsk_home_on_time,
+    lutsk_home_popular,
+)
 from ckanext.lutsk.helpers.oversight import (  # noqa: E402
     lutsk_annex835_choices,
     lutsk_annex835_row,
@@ -184,6 +202,11 @@ __all__ = [
     "lutsk_deadline_css",
     "lutsk_deadline_state_label",
     "lutsk_deadline_states",
+    "lutsk_error_page",
+    "lutsk_home_bodies",
+    "lutsk_home_newest",
+    "lutsk_home_on_time",
+    "lutsk_home_popular",
     "lutsk_is_published",
     "lutsk_lang",
     "lutsk_language_links",
@@ -197,5 +220,6 @@ __all__ = [
     "lutsk_sync_status",
     "lutsk_vocabulary_choices",
     "render_datetime",
+    "scheming_choices_label",
     "scheming_language_text",
 ]
