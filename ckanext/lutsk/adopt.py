@@ -195,7 +195,8 @@ def run(apply: bool, mapping: Mapping[str, str]) -> Report:
             target = body_orgs.get(body)
             if target is None:
                 raise AdoptError(f"body {body} has no organization yet: run `ckan lutsk bodies sync` first")
-            moves.add((group.id, target.id))
+            if group is not None:
+                moves.add((group.id, target.id))
             pkg.owner_org = target.id
         to_index.append(pkg.id)
     if apply:

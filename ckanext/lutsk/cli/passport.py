@@ -8,8 +8,10 @@ import sys
 
 import ckan.plugins.toolkit as tk
 import click
+from ckan.types import Context
 
 from ckanext.lutsk.domain import passport_law
+from ckanext.lutsk.logic import errors
 from ckanext.lutsk.model import catalogue
 
 _WHAT = {
@@ -77,12 +79,12 @@ def passport_migrate_licence(dry_run: bool) -> None:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     failed = 0
     for rec, _found in offenders:
-        context = {"user": site_user["name"], "ignore_auth": True}
+        context: Context = {"user": site_user["name"], "ignore_auth": True}
         try:
             tk.get_action("package_patch")(context, {"id": rec["id"], "license_id": passport_law.LICENCE})
         except tk.ValidationError as e:
             failed += 1
-            reasons = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in e.error_dict.items())
+            reasons = errors.error_text(e, with_fields=True)
             click.echo(f"NOT MOVED {rec['name']}: {reasons}", err=True)
     click.echo(f"Done: {len(offenders) - failed} moved to {passport_law.LICENCE}, {failed} not moved.")
     if failed:

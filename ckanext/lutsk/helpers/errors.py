@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
 from werkzeug.exceptions import default_exceptions
 
 _ = tk._
@@ -69,7 +70,7 @@ def _refused_dataset(code: int) -> dict[str, str] | None:
     ident = (tk.request.view_args or {}).get("id")
     if not ident:
         return None
-    context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+    context: Context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
     try:
         pkg = tk.get_action("package_show")(context, {"id": ident})
     except (tk.NotAuthorized, tk.ObjectNotFound):

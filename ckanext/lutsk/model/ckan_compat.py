@@ -45,8 +45,9 @@ def set_package_extras(pkg: model.Package, updates: dict[str, str]) -> None:
 def index_package(package_id: str, *, defer_commit: bool = True) -> None:
     """Index one dataset the way CKAN's own save does. Raises tk.ObjectNotFound if it is gone."""
     context: Any = {"ignore_auth": True, "validate": False, "use_cache": False}
-    if hasattr(logic, "index_update_package"):  # CKAN 2.12: default + custom schema dicts
-        logic.index_update_package(context, package_id, defer_commit)
+    index_update_package = getattr(logic, "index_update_package", None)
+    if index_update_package is not None:  # CKAN 2.12: default + custom schema dicts
+        index_update_package(context, package_id, defer_commit)
         return
-    pkg = tk.get_action("package_show")(dict(context), {"id": package_id})
+    pkg = tk.get_action("package_show")(context, {"id": package_id})
     search.index_for(model.Package).update_dict(pkg, defer_commit=defer_commit)

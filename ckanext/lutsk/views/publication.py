@@ -7,16 +7,16 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
+from ckanext.lutsk.logic import errors
 from ckanext.lutsk.views.common import context
 
 publication_bp = Blueprint("lutsk_publication", __name__)
 
 
 def make_public(id: str):
-    ctx = context()
     try:
-        pkg = tk.get_action("package_show")(dict(ctx), {"id": id})
-        tk.check_access("package_update", dict(ctx), {"id": pkg["id"]})
+        pkg = tk.get_action("package_show")(context(), {"id": id})
+        tk.check_access("package_update", context(), {"id": pkg["id"]})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Dataset not found"))
     except tk.NotAuthorized:
@@ -26,12 +26,12 @@ def make_public(id: str):
         return tk.redirect_to("dataset_resource.new", id=pkg["name"])
     try:
         tk.get_action("package_patch")(
-            {**ctx, "allow_state_change": True}, {"id": pkg["id"], "private": False, "state": "active"}
+            {**context(), "allow_state_change": True}, {"id": pkg["id"], "private": False, "state": "active"}
         )
     except tk.ValidationError as e:
         tk.h.flash_error(
             tk._("The dataset could not be published: {errors}").format(
-                errors="; ".join(m for msgs in e.error_dict.values() if isinstance(msgs, list) for m in msgs)
+                errors=errors.error_text(e)
             )
         )
         return tk.redirect_to("dataset.edit", id=pkg["name"])

@@ -47,7 +47,7 @@ def user_labels(user_obj: model.User | str | None) -> list[str]:
 def package_show(next_auth: AuthFunction, context: Context, data_dict: DataDict | None) -> AuthResult:
     if is_ict_staff(context.get("user")):
         return {"success": True}
-    return next_auth(context, data_dict)
+    return next_auth(context, data_dict or {})
 
 
 def lutsk_reports(context: Context, data_dict: dict[str, Any] | None = None) -> dict[str, Any]:
