@@ -168,3 +168,30 @@ def test_one_harvest_source_takes_the_whole_portal_into_one_cabinet(world, porta
     finally:
         staff.action.harvest_source_clear(id=source["id"])
         staff.action.harvest_source_delete(id=source["id"])
+
+
+def test_a_known_edrpou_does_not_break_the_push(publishing):
+    # No body's ЄДРПОУ is known today; when the registry gets one, the push carries it as
+    # `publisherIdentifier`. The stand-in's schema (scheming, data.gov.ua's keys) must take
+    # the dataset; whether it keeps the key is the national schema's business.
+    from ckanext.lutsk.domain import mapping
+
+    pkg = {
+        "name": sync_support.unique("edrpou"),
+        "title": "Набір з кодом ЄДРПОУ",
+        "notes": "Опис",
+        "language": "ua",
+        "purpose_of_collecting_information": "Постанова КМУ № 835",
+        "update_frequency": "once a year",
+        "tag_string": "код",
+        "author": "Департамент освіти",
+        "publisherIdentifier": "44106679",
+        "resources": [],
+    }
+    made = publishing.api(publishing.city_token).action.package_create(
+        **mapping.to_remote(pkg, owner_org=CITY)
+    )
+    assert made["author"] == "Департамент освіти"
+    # The stand-in drops the key it does not know (as data.gov.ua's schema likely does):
+    # the holder stays recognisable by `author` alone.
+    assert "publisherIdentifier" not in made
