@@ -1,8 +1,8 @@
 """Issue 17 benchmark: the portal under concurrent clients, gunicorn against ``ckan run``.
 
 Run with ``LUTSK_BENCH_DB=ckan_bench_load bin/dev bench bench/load.py [--clients 10]
-[--requests 200]``: bin/dev points it at a database and Solr core of its own, loads the demo data there (33 passports, 20
-bodies; idempotent), then serves the SAME data twice, one server after the other:
+[--requests 200]``: bin/dev points it at a database and Solr core of its own, loads the demo
+data there (33 passports, 20 bodies; idempotent), then serves the SAME data twice, one server after the other:
 
 1. ``ckan run`` (Flask's threaded development server, what ``bin/dev portal`` ran before);
 2. gunicorn with 2 workers on ``ckanext.lutsk.wsgi:application`` (production's shape).

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import ckan
-import pytest
 from ckan import plugins
 
 CKAN_2_12 = tuple(int(p) for p in ckan.__version__.split(".")[:2]) >= (2, 12)
@@ -43,13 +42,3 @@ def without_search_indexing() -> Iterator[None]:
     finally:
         plugins.load("synchronous_search")
 
-
-#: ckanext-harvest 1.6.3, the newest release, fails on CKAN 2.12 (`ckan harvester run-test`:
-#: KeyError 'source_type'). Fixed upstream by ckan/ckanext-harvest#576 "CKAN 2.12 support"
-#: (merged, not released): strict, so the suite says when a release fixes it.
-HARVEST_ON_2_12 = pytest.mark.xfail(
-    CKAN_2_12,
-    reason="ckanext-harvest 1.6.3 on CKAN 2.12: KeyError 'source_type'; "
-    "fixed by ckan/ckanext-harvest#576 (CKAN 2.12 support), not released",
-    strict=True,
-)
