@@ -122,7 +122,7 @@ def test_a_copy_whose_create_answer_was_lost_is_adopted_not_duplicated(publishin
     pkg = dataset(owner_org=org["id"], name=sync_support.unique("lost"))
     # The national portal made the copy but the answer never came back.
     made = publishing.api().action.package_create(
-        **publisher.datagovua.to_remote(pkg, owner_org="finance-budget")
+        **publisher.mapping.to_remote(pkg, owner_org="finance-budget")
     )
     assert publisher.publish_dataset(pkg["id"]).action == "adopted"
     assert sync_state.get(pkg["id"]).remote_id == made["id"]
@@ -133,7 +133,7 @@ def test_a_name_used_by_another_holder_fails_clearly(publishing, org):
     name = sync_support.unique("taken")
     other_org = next(o for o in publishing.organizations if o != "finance-budget")
     publishing.api().action.package_create(
-        **publisher.datagovua.to_remote(dataset_dict(name), owner_org=other_org)
+        **publisher.mapping.to_remote(dataset_dict(name), owner_org=other_org)
     )
     pkg = dataset(owner_org=org["id"], name=name)
     outcome = publisher.publish_dataset(pkg["id"])
