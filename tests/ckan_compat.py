@@ -23,7 +23,13 @@ def browser_login(app: Any, user: dict[str, Any]) -> dict[str, str]:
     environ to pass as ``extra_environ`` (CKAN 2.11 reads REMOTE_USER; 2.12 dropped it and
     its test client keeps the user in its session)."""
     if hasattr(app, "set_session_user"):
-        app.set_session_user(user["id"])
+        # The session of the site's own host (test.ini's ckan.site_url), which CKAN's
+        # set_session_user (host "localhost") does not reach.
+        from ckan.common import config
+
+        with app.client.session_transaction(base_url=config["ckan.site_url"]) as session:
+            session["_user_id"] = user["id"]
+            session["_fresh"] = True
         return {}
     return {"REMOTE_USER": user["name"]}
 
