@@ -1,8 +1,8 @@
 """Issue 17 benchmark: the portal under concurrent clients, gunicorn against ``ckan run``.
 
-Run with ``bin/dev bench bench/load.py [--clients 10] [--requests 200]``: bin/dev points it at
-its own database and Solr core (ckan_bench), loads the demo data there (33 passports, 20
-bodies; idempotent), then serves the SAME data twice, one server after the other:
+Run with ``LUTSK_BENCH_DB=ckan_bench_load bin/dev bench bench/load.py [--clients 10]
+[--requests 200]``: bin/dev points it at a database and Solr core of its own, loads the demo
+data there (33 passports, 20 bodies; idempotent), then serves the SAME data twice, one server after the other:
 
 1. ``ckan run`` (Flask's threaded development server, what ``bin/dev portal`` ran before);
 2. gunicorn with 2 workers on ``ckanext.lutsk.wsgi:application`` (production's shape).
@@ -17,6 +17,7 @@ machine that other work shares: read the ratios, not the absolute times.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -49,6 +50,12 @@ def sh(*args: str | Path) -> str:
 
 
 def start(kind: str) -> subprocess.Popen:
+    try:
+        requests.get(f"http://127.0.0.1:{PORT}/", timeout=2)
+    except requests.ConnectionError:
+        pass
+    else:
+        raise SystemExit(f"port {PORT} is taken by another server: stop it first")
     env = dict(os.environ, CKAN_INI=str(INI), CKAN_SITE_URL=f"http://127.0.0.1:{PORT}")
     if kind == "ckan run":
         cmd = [CKAN, "-c", INI, "run", "-H", "127.0.0.1", "-p", str(PORT), "--disable-reloader", "-t"]
@@ -61,23 +68,26 @@ def start(kind: str) -> subprocess.Popen:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
+            stop(proc)
             raise SystemExit(f"{kind} exited during start-up, see {log.name}")
         try:
-            if requests.get(f"http://127.0.0.1:{PORT}/api/3/action/status_show", timeout=2).ok:
+            if requests.get(f"http://127.0.0.1:{PORT}/api/3/action/status_show", timeout=10).ok:
                 return proc
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or its workers still booting
             pass
         time.sleep(0.5)
-    proc.kill()
+    stop(proc)
     raise SystemExit(f"{kind} did not answer within 120 s")
 
 
 def stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, 15)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, 15)
     try:
         proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, 9)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, 9)
 
 
 def load(urls: dict[str, str], clients: int, per_client: int) -> dict[str, list[float]]:
