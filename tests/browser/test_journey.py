@@ -146,6 +146,7 @@ def _publish_a_dataset_from_scratch(browser, base: str, width: int, name: str, t
     with page.expect_navigation():
         page.press("#field-password", "Enter")
     j.shot("logged-in")
+    assert page.url.endswith("/organization/culture/deadlines"), "the body deadlines, no empty dashboard"
     start_inputs, start_loads = j.inputs, j.loads
 
     # Step 1 of the form, with a deliberate mistake (the e-mail).

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import ckan.plugins.toolkit as tk
 import pytest
 from ckan import model
 from ckan.tests import factories
@@ -341,3 +342,16 @@ def test_late_since_a_day_off_names_the_deadline_not_zero_days():
 
     st = deadlines.DeadlineStatus(deadlines.OVERDUE_CHANGE, dt.date(2026, 12, 4), 0, deadlines.REASON_CHANGE)
     assert report.days_text(st) == "строк сплив 04.12.2026"
+
+
+def test_after_login_an_editor_lands_on_the_body_deadlines(app, editor):
+    """ckan.auth.route_after_login: not an empty «Мої набори даних»."""
+    assert tk.config.get("ckan.auth.route_after_login") == "lutsk_deadlines.start"
+    env = {"REMOTE_USER": editor["user"]["name"]}
+    resp = app.get("/user/me", extra_environ=env, follow_redirects=False)
+    assert resp.headers["Location"].endswith("/lutsk/start")
+    resp = app.get("/lutsk/start", extra_environ=env, follow_redirects=False)
+    assert resp.headers["Location"].endswith("/organization/finance-budget/deadlines")
+    outsider = factories.User()
+    resp = app.get("/lutsk/start", extra_environ={"REMOTE_USER": outsider["name"]}, follow_redirects=False)
+    assert resp.headers["Location"].endswith("/dashboard/datasets")
