@@ -248,12 +248,14 @@ class TestDataUpdatedOnlyOnData:
     """Passport element 9 and dct:modified move with new data only (issue 14)."""
 
     OLD = "2024-02-01T10:00:00"
+    FIRST = "2024-01-15T10:00:00"
 
     @pytest.fixture
     def uploaded(self, app, editor):
         pkg = _as(editor, "package_create", **passport(owner_org=editor["org"]["id"]))
         res = _upload(app, editor, pkg["id"], name="budget.csv")
-        _as(editor, "package_patch", id=pkg["id"], data_updated=self.OLD)  # a known starting point
+        # A known starting point (element 9 never precedes element 8).
+        _as(editor, "package_patch", id=pkg["id"], date_published=self.FIRST, data_updated=self.OLD)
         assert call_action("package_show", id=pkg["id"])["data_updated"].startswith("2024-02-01")
         return pkg["id"], res["id"]
 
@@ -284,7 +286,11 @@ class TestDataUpdatedOnlyOnData:
         assert self._updated(pkg_id)[:10] == dt.datetime.utcnow().date().isoformat(), "same name, new content"
 
     def test_a_changed_link_moves_it_and_dct_modified_follows(self, app, editor):
-        pkg = _as(editor, "package_create", **passport(owner_org=editor["org"]["id"], data_updated=self.OLD))
+        pkg = _as(
+            editor,
+            "package_create",
+            **passport(owner_org=editor["org"]["id"], date_published=self.FIRST, data_updated=self.OLD),
+        )
         res = pkg["resources"][0]
         _as(editor, "resource_patch", id=res["id"], name="Лише назва")
         assert self._updated(pkg["id"]).startswith("2024-02-01")
@@ -355,3 +361,13 @@ def test_after_login_an_editor_lands_on_the_body_deadlines(app, editor):
     outsider = factories.User()
     resp = app.get("/lutsk/start", extra_environ={"REMOTE_USER": outsider["name"]}, follow_redirects=False)
     assert resp.headers["Location"].endswith("/dashboard/datasets")
+
+
+def test_element_9_never_precedes_element_8(editor):
+    """Filled in while private (element 9 set by the data), published later."""
+    pkg = _as(editor, "package_create", **passport(owner_org=editor["org"]["id"], private=True))
+    early = "2024-01-10T09:00:00"
+    _as(editor, "package_patch", id=pkg["id"], data_updated=early)
+    pkg = _as(editor, "package_patch", id=pkg["id"], private=False)
+    assert pkg["data_updated"] >= pkg["date_published"]
+    assert pkg["data_updated"] == pkg["date_published"]
