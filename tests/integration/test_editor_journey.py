@@ -371,3 +371,22 @@ def test_element_9_never_precedes_element_8(editor):
     pkg = _as(editor, "package_patch", id=pkg["id"], private=False)
     assert pkg["data_updated"] >= pkg["date_published"]
     assert pkg["data_updated"] == pkg["date_published"]
+
+
+def test_behind_list_says_publishing_is_off_rather_than_missing(app, editor):
+    from ckanext.lutsk import config
+
+    assert not config.publishing_configured()
+    ict_org = body_org("ict")
+    ict = factories.User()
+    call_action(
+        "organization_member_create",
+        context={"ignore_auth": True},
+        id=ict_org["id"],
+        username=ict["name"],
+        role="editor",
+    )
+    _as(editor, "package_create", **passport(owner_org=editor["org"]["id"]))
+    page = app.get("/lutsk/datagovua/behind", extra_environ={"REMOTE_USER": ict["name"]}).body
+    assert "Оприлюднення на data.gov.ua на цьому порталі не налаштовано" in page
+    assert "Відсутній на data.gov.ua" not in page
