@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import ckan.plugins.toolkit as tk
 import pytest
 from ckan import model
 from ckan.tests import factories
@@ -247,12 +248,14 @@ class TestDataUpdatedOnlyOnData:
     """Passport element 9 and dct:modified move with new data only (issue 14)."""
 
     OLD = "2024-02-01T10:00:00"
+    FIRST = "2024-01-15T10:00:00"
 
     @pytest.fixture
     def uploaded(self, app, editor):
         pkg = _as(editor, "package_create", **passport(owner_org=editor["org"]["id"]))
         res = _upload(app, editor, pkg["id"], name="budget.csv")
-        _as(editor, "package_patch", id=pkg["id"], data_updated=self.OLD)  # a known starting point
+        # A known starting point (element 9 never precedes element 8).
+        _as(editor, "package_patch", id=pkg["id"], date_published=self.FIRST, data_updated=self.OLD)
         assert call_action("package_show", id=pkg["id"])["data_updated"].startswith("2024-02-01")
         return pkg["id"], res["id"]
 
@@ -283,7 +286,11 @@ class TestDataUpdatedOnlyOnData:
         assert self._updated(pkg_id)[:10] == dt.datetime.utcnow().date().isoformat(), "same name, new content"
 
     def test_a_changed_link_moves_it_and_dct_modified_follows(self, app, editor):
-        pkg = _as(editor, "package_create", **passport(owner_org=editor["org"]["id"], data_updated=self.OLD))
+        pkg = _as(
+            editor,
+            "package_create",
+            **passport(owner_org=editor["org"]["id"], date_published=self.FIRST, data_updated=self.OLD),
+        )
         res = pkg["resources"][0]
         _as(editor, "resource_patch", id=res["id"], name="Лише назва")
         assert self._updated(pkg["id"]).startswith("2024-02-01")
@@ -341,3 +348,45 @@ def test_late_since_a_day_off_names_the_deadline_not_zero_days():
 
     st = deadlines.DeadlineStatus(deadlines.OVERDUE_CHANGE, dt.date(2026, 12, 4), 0, deadlines.REASON_CHANGE)
     assert report.days_text(st) == "строк сплив 04.12.2026"
+
+
+def test_after_login_an_editor_lands_on_the_body_deadlines(app, editor):
+    """ckan.auth.route_after_login: not an empty «Мої набори даних»."""
+    assert tk.config.get("ckan.auth.route_after_login") == "lutsk_deadlines.start"
+    env = {"REMOTE_USER": editor["user"]["name"]}
+    resp = app.get("/user/me", extra_environ=env, follow_redirects=False)
+    assert resp.headers["Location"].endswith("/lutsk/start")
+    resp = app.get("/lutsk/start", extra_environ=env, follow_redirects=False)
+    assert resp.headers["Location"].endswith("/organization/finance-budget/deadlines")
+    outsider = factories.User()
+    resp = app.get("/lutsk/start", extra_environ={"REMOTE_USER": outsider["name"]}, follow_redirects=False)
+    assert resp.headers["Location"].endswith("/dashboard/datasets")
+
+
+def test_element_9_never_precedes_element_8(editor):
+    """Filled in while private (element 9 set by the data), published later."""
+    pkg = _as(editor, "package_create", **passport(owner_org=editor["org"]["id"], private=True))
+    early = "2024-01-10T09:00:00"
+    _as(editor, "package_patch", id=pkg["id"], data_updated=early)
+    pkg = _as(editor, "package_patch", id=pkg["id"], private=False)
+    assert pkg["data_updated"] >= pkg["date_published"]
+    assert pkg["data_updated"] == pkg["date_published"]
+
+
+def test_behind_list_says_publishing_is_off_rather_than_missing(app, editor):
+    from ckanext.lutsk import config
+
+    assert not config.publishing_configured()
+    ict_org = body_org("ict")
+    ict = factories.User()
+    call_action(
+        "organization_member_create",
+        context={"ignore_auth": True},
+        id=ict_org["id"],
+        username=ict["name"],
+        role="editor",
+    )
+    _as(editor, "package_create", **passport(owner_org=editor["org"]["id"]))
+    page = app.get("/lutsk/datagovua/behind", extra_environ={"REMOTE_USER": ict["name"]}).body
+    assert "Оприлюднення на data.gov.ua на цьому порталі не налаштовано" in page
+    assert "Відсутній на data.gov.ua" not in page

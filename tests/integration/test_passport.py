@@ -92,7 +92,7 @@ def test_values_are_derived_and_localised():
     assert rows["holder"].text == "Департамент фінансів"
     assert rows["edrpou"].text == "44106679"
     assert rows["previous_versions_url"].links[-1] == ("", "/dataset/activity/b")
-    assert rows["maintainer_email"].plain() == "mailto:finance@lutskrada.gov.ua"
+    assert rows["maintainer_email"].plain() == "finance@lutskrada.gov.ua", "no mailto: in exports"
 
 
 def test_english_shows_the_english_title_and_labels():
@@ -136,6 +136,9 @@ def test_passport_downloads_as_csv_and_json_respecting_access(app):
     assert rows[0] == ["№", "Елемент паспорта", "Значення"]
     assert ["1", "Ідентифікаційний номер набору даних", "budget-doc"] in rows
     assert any(r[1] == "Ключові слова" and r[2] == "обʼєкти" for r in rows)
+    element = {r[0]: r[2] for r in rows if r[0]}
+    assert element["14"].endswith("http://test.lutsk.local/dataset/activity/budget-doc"), "absolute"
+    assert "mailto:" not in resp.body, "the e-mail as people write it"
 
     data = json.loads(app.get("/dataset/budget-doc/passport.json").body)
     assert data["dataset"] == "budget-doc"

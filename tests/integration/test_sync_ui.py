@@ -176,6 +176,8 @@ def test_ict_overview_lists_every_national_copy_behind(app, publishing, people):
         assert name in page
     assert in_step["name"] not in page
     assert "language" in page, "the national portal's reason is shown"
+    assert "<td>Департамент фінансів та бюджету</td>" in page, "the body by title, not its slug"
+    assert "<td>finance-budget</td>" not in page
     assert app.get("/lutsk/datagovua/behind", headers=tokens["editor"], status=403)
     # The list's address before it moved under /lutsk/ still leads there.
     moved = app.get("/datagovua/behind?page=2", headers=tokens["ict"], status=302, follow_redirects=False)

@@ -36,7 +36,8 @@ class Row:
     def plain(self) -> str:
         """The value as one line of text (exports)."""
         parts = [self.text] if self.text else []
-        parts += [url for _title, url in self.links]
+        # An address as people write it (not «mailto:…»).
+        parts += [url.removeprefix("mailto:") for _title, url in self.links]
         return "; ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:

@@ -68,7 +68,10 @@ def lutsk_passport_rows(pkg_dict: dict[str, Any]) -> list[passport.Row]:
     body = pkg_dict.get("owner_body") or lutsk_body((pkg_dict.get("organization") or {}).get("name"))
     try:
         activity = (
-            tk.h.url_for("activity.package_activity", id=pkg_dict["name"]) if pkg_dict.get("name") else ""
+            # Absolute: the passport also leaves the portal as CSV, JSON and PDF.
+            tk.h.url_for("activity.package_activity", id=pkg_dict["name"], qualified=True)
+            if pkg_dict.get("name")
+            else ""
         )
     except Exception:
         activity = ""

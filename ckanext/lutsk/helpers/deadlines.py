@@ -76,7 +76,7 @@ def lutsk_deadline_badge(pkg: dict[str, Any] | None) -> dict[str, Any] | None:
             "state": UNPUBLISHED,
             "label": tk._("Not public"),
             "css": "bg-secondary",
-            "detail": detail,
+            "detail": "",
             "title": detail,
             "next_due": None,
         }

@@ -397,6 +397,34 @@ def lutsk_data_updated(key, data, errors, context):
         data[key] = _now()
     elif stored:
         data[key] = stored
+    # The first publication brings the data to the public: element 9 never precedes
+    # element 8 (a dataset filled in while private and published later).
+    # (navl runs the fields sorted by key: data_updated before date_published.)
+    if _stored_extras(data).get("date_published"):
+        return
+    if _empty(data.get(("date_published",))):
+        if tk.asbool(data.get(("private",)) or False) or _is_draft(data):
+            return
+        data[("date_published",)] = _now()  # what lutsk_date_published would set
+    published, updated = _as_datetime(data.get(("date_published",))), _as_datetime(data.get(key))
+    if published is not None and (updated is None or updated < published):
+        data[key] = data[("date_published",)]
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    """A stored timestamp as naive UTC (CKAN's way), or None."""
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, str) and value:
+        try:
+            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    else:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)  # noqa: UP017
+    return parsed
 
 
 def lutsk_tag_string_required(key, data, errors, context):

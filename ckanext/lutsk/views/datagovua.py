@@ -4,8 +4,11 @@ body) and the ICT department's list of datasets whose national copy is behind.""
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.pagination import Page
 from flask import Blueprint
 
+from ckanext.lutsk import config
+from ckanext.lutsk.lang import current as current_lang
 from ckanext.lutsk.logic import errors
 from ckanext.lutsk.views.common import context
 
@@ -27,13 +30,30 @@ def publish_now(id: str):
     return tk.redirect_to("dataset.read", id=id)
 
 
+BEHIND_PAGE_ROWS = 50
+
+
 def behind():
-    """Every public dataset whose national copy is behind (the ICT department)."""
+    """Every public dataset whose national copy is behind (the ICT department): the bodies
+    by title, 50 rows a page; nothing is "missing there" while publishing is not set up."""
     try:
-        rows = tk.get_action("lutsk_sync_behind")(context(), {})
+        tk.check_access("lutsk_reports", context())
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only the ICT department can see reports on all bodies."))
-    return tk.render("lutsk/datagovua/behind.html", {"rows": rows})
+    if not config.publishing_configured():
+        return tk.render("lutsk/datagovua/behind.html", {"configured": False, "rows": [], "page": None})
+    rows = tk.get_action("lutsk_sync_behind")(context(), {})
+    reg, lang = config.registry(), current_lang()
+    for row in rows:
+        body = reg.get(row.get("organization") or "")
+        row["body_title"] = body.title(lang) if body else (row.get("organization") or "")
+    page = Page(
+        collection=rows,
+        page=tk.h.get_page_number(tk.request.args),
+        items_per_page=BEHIND_PAGE_ROWS,
+        url=lambda **kw: tk.h.url_for("lutsk_datagovua.behind", **kw),
+    )
+    return tk.render("lutsk/datagovua/behind.html", {"configured": True, "rows": rows, "page": page})
 
 
 def behind_moved():

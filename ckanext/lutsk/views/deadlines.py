@@ -126,3 +126,18 @@ def export(fmt: str) -> Response:
             "Content-Disposition": f'attachment; filename="{name}.{fmt}"',
         },
     )
+
+
+@deadlines_bp.route("/lutsk/start")
+def start() -> Response:
+    """Where a user lands after logging in (``ckan.auth.route_after_login``): a body's editor
+    on their body's deadlines, the ICT department on the overview, anyone else on CKAN's
+    dashboard."""
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login")
+    if tk.h.check_access("lutsk_reports"):
+        return tk.redirect_to("lutsk_deadlines.overview")
+    orgs = tk.get_action("organization_list_for_user")(context(), {"permission": "read"})
+    if orgs:
+        return tk.redirect_to("lutsk_deadlines.body", id=orgs[0]["name"])
+    return tk.redirect_to("dashboard.datasets")

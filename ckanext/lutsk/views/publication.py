@@ -39,4 +39,19 @@ def make_public(id: str):
     return tk.redirect_to("dataset.read", id=pkg["name"])
 
 
+@publication_bp.after_app_request
+def confirm_resource_added(response):
+    """«Зберегти і додати ще один» (CKAN's resource form, ``save=again``) confirms what was
+    saved before the empty form comes back; CKAN itself says nothing."""
+    request = tk.request
+    if (
+        request.method == "POST"
+        and (request.endpoint or "").endswith("_resource.new")
+        and response.status_code in (302, 303)
+        and request.form.get("save") == "again"
+    ):
+        tk.h.flash_success(tk._("Saved. Add another file or link, or press «Finish»."))
+    return response
+
+
 publication_bp.add_url_rule("/dataset/<id>/make-public", view_func=make_public, methods=["POST"])
