@@ -169,7 +169,7 @@ VERBS = {
     "edit", "new", "activity", "changes", "changes_multiple", "history", "resource", "resources",
     "groups", "followers", "members", "member_new", "bulk_process", "about", "api-tokens",
     "deadlines", "quality", "views", "new_view", "read", "collaborators", "datasets",
-    "organizations", "job", "jobs", "admin",
+    "organizations", "job", "jobs", "admin", "login", "register", "reset",
 }  # fmt: skip
 
 

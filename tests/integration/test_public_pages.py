@@ -239,3 +239,13 @@ class TestAccessibleForms:
         body = app.get("/dataset/").body
         assert "Прострочено: не..." not in body and "Прострочено: зміни..." not in body
         assert 'class="item-label facet-label-full"' in body
+
+
+@pytest.mark.usefixtures("with_plugins")
+class TestOrganizationTabs:
+    def test_members_tab_only_for_those_who_may_see_members(self, app, world, users):
+        body = app.get("/organization/finance-budget").body
+        assert 'href="/organization/members/finance-budget"' not in body, "it answered 403"
+        assert 'href="/about"' in body and "Про портал" in body, "the site's About, named as the portal's"
+        staff = app.get("/organization/finance-budget", headers=_as(users["sysadmin"])).body
+        assert 'href="/organization/members/finance-budget"' in staff
