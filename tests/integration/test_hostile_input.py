@@ -113,3 +113,256 @@ class TestFormulaInjection:
         ok = cli.invoke(ckan, ["lutsk", "coverage", "export", "--format", "csv", "--output", str(out)])
         assert ok.exit_code == 0, ok.output
         _assert_inert_csv(out.read_bytes(), False)
+
+
+def _api(app, world, action, data, who="fin", status=None):
+    return app.post(
+        f"/api/3/action/{action}",
+        json=data,
+        headers={**_as(world, who), "Content-Type": "application/json"},
+        status=status,
+    )
+
+
+def _new(**overrides):
+    from tests.lutsk_factories import passport
+
+    return passport(**{"owner_org": "finance-budget", **overrides})
+
+
+def _res(**fields):
+    return [{"url": "https://lutskrada.gov.ua/opendata/x.csv", "format": "CSV", "name": "x", **fields}]
+
+
+REFUSED = {
+    "email-braces": ({"maintainer_email": "o{k}@example.org"}, "maintainer_email"),
+    "url-pipe": ({"resources": _res(url="https://example.org/a|b")}, "resources"),
+    "url-braces": ({"resources": _res(url="https://example.org/{x}")}, "resources"),
+    "url-quote": ({"resources": _res(url='https://example.org/"x"')}, "resources"),
+    "previous-url-brace": ({"previous_versions_url": "https://example.org/{x}"}, "previous_versions_url"),
+    "nul-title": ({"title": "Бюджет\x00"}, "title"),
+    "surrogate-notes": ({"notes": "Опис \ud800"}, "notes"),
+    "nul-resource-name": ({"resources": _res(name="a\x00b")}, "resources"),
+    "year-9999": ({"data_changed": "9999-12-31T23:59:59"}, "data_changed"),
+    "year-1-offset": ({"date_published": "0001-01-01T00:00:00+05:00"}, "date_published"),
+    "updated-9999": ({"data_updated": "9999-12-31T23:59:59"}, "data_updated"),
+    "offset-23-59": ({"data_updated": "2025-01-01T00:00:00+23:59"}, "data_updated"),
+    "private-zzz": ({"private": "zzz"}, "private"),
+    "tags-number": ({"tag_string": 5}, "tag_string"),
+    "tags-boolean": ({"tag_string": True}, "tag_string"),
+    "owner-list": ({"owner_org": ["finance-budget"]}, "owner_org"),
+    "owner-number": ({"owner_org": 5}, "owner_org"),
+    "format-list": ({"resources": _res(format=["CSV"])}, "resources"),
+    "format-number": ({"resources": _res(format=5)}, "resources"),
+    "empty-url": ({"resources": _res(url="")}, "resources"),
+}
+
+
+class TestRefusedInput:
+    """Values that broke a page or the API: a 409 with a message, nothing written."""
+
+    @pytest.mark.parametrize("case", sorted(REFUSED))
+    def test_refused_with_409_and_nothing_written(self, app, world, case):
+        overrides, field = REFUSED[case]
+        name = f"refused-{case}"
+        resp = _api(app, world, "package_create", _new(name=name, **overrides), status=409)
+        error = resp.json["error"]
+        assert error["__type"] == "Validation Error"
+        assert field in error, error
+        _api(app, world, "package_show", {"id": name}, status=404)
+
+    def test_vertical_tab_from_word_is_stripped(self, app, world):
+        resp = _api(
+            app,
+            world,
+            "package_create",
+            _new(
+                name="word-paste",
+                title="Бюджет\x0bгромади",
+                notes="Рядок\x0bрядок\x01",
+                maintainer="Ім'я\x0c",
+            ),
+        )
+        result = resp.json["result"]
+        assert result["title"] == "Бюджет\nгромади"
+        assert result["notes"] == "Рядок\nрядок"
+        assert result["maintainer"] == "Ім'я"
+
+    def test_refused_value_is_echoed_truncated(self, app, world):
+        big = "x" * 2_000_000
+        resp = _api(app, world, "package_create", _new(name="big-echo", maintainer_email=big), status=409)
+        assert len(resp.body) < 10_000
+        resp = _api(
+            app, world, "package_create", _new(name="big-echo", resources=_res(format=big)), status=409
+        )
+        assert len(resp.body) < 10_000
+
+    def test_deadline_report_far_future_is_409(self, app, world):
+        resp = _api(app, world, "lutsk_deadline_report", {"as_of": "9999-12-30"}, who="ict", status=409)
+        assert "as_of" in resp.json["error"]
+
+
+@pytest.fixture(scope="module")
+def stored(world):
+    """A dataset whose stored values predate the validators: written straight to the
+    database (as an old version or a direct import would have left them), then indexed."""
+    from ckan import model
+    from ckan.lib.search import rebuild
+
+    pkg_dict = dataset(
+        owner_org=body_org_id("finance-budget"),
+        name="stored-mess",
+        date_published=_dt(30),
+        resources=_res() + _res(name="second"),
+    )
+    pkg = model.Package.get(pkg_dict["id"])
+    pkg.title = "Бюджет\x0bгромади\x01"
+    pkg.notes = "Опис\x0bз Word\x0c"
+    pkg.maintainer = "Олена\x0b"
+    pkg.maintainer_email = "o{k}@example.org"
+    first, second = sorted(pkg.resources, key=lambda r: r.position)
+    first.url = 'https://example.org/a|b{c}"d'
+    second.url = ""
+    pkg.extras = {**pkg.extras, "purpose_of_collecting_information": "Мета\x0b"}
+    model.Session.commit()
+    rebuild(pkg.id)
+    return pkg_dict
+
+
+def body_org_id(slug: str) -> str:
+    from ckan import model
+
+    return model.Group.get(slug).id
+
+
+class TestStoredMessCannotBreakPages:
+    """Every public writer copes with what is already stored."""
+
+    @pytest.mark.parametrize(
+        ("url", "fmt"),
+        [
+            ("/catalog.ttl", "turtle"),
+            ("/catalog.rdf", "xml"),
+            ("/catalog.jsonld", "json-ld"),
+            ("/dataset/stored-mess.ttl", "turtle"),
+            ("/dataset/stored-mess.rdf", "xml"),
+            ("/dataset/stored-mess.jsonld", "json-ld"),
+        ],
+    )
+    def test_rdf_is_served_and_parses(self, app, stored, url, fmt):
+        import rdflib
+
+        body = app.get(url).get_data()
+        g = rdflib.Graph().parse(data=body, format=fmt)
+        assert len(g) > 0
+
+    def test_content_negotiation_on_the_home_page(self, app, stored):
+        import rdflib
+
+        resp = app.get("/", headers={"Accept": "text/turtle"})
+        rdflib.Graph().parse(data=resp.get_data(), format="turtle")
+
+    def test_the_dataset_passes_the_dcat_ap_shapes(self, app, stored):
+        import rdflib
+
+        from tests.dcat_support import shacl_results
+
+        g = rdflib.Graph().parse(data=app.get("/dataset/stored-mess.ttl").get_data(), format="turtle")
+        assert [r for r in shacl_results(g) if r["severity"] == "Violation"] == []
+
+    def test_atom_feed_and_register(self, app, stored):
+        from lxml import etree
+
+        etree.fromstring(app.get("/lutsk/timeliness/updates.atom").get_data())
+        _assert_inert_xlsx(app.get("/lutsk/register.xlsx").get_data(), False)
+        _assert_inert_csv(app.get("/lutsk/register.csv").get_data(), False)
+        app.get("/dataset/stored-mess")
+        app.get("/dataset/stored-mess/passport.csv")
+        app.get("/dataset/stored-mess/passport.json")
+
+
+class TestUploads:
+    """A body editor cannot make the portal's origin run their script."""
+
+    def _upload(self, app, world, filename, body, status=None, **fields):
+        pkg = dataset(owner_org=body_org_id("finance-budget"))
+        return pkg, app.post(
+            "/api/3/action/resource_create",
+            data={
+                "package_id": pkg["id"],
+                "format": "CSV",
+                "name": filename,
+                **fields,
+                "upload": (io.BytesIO(body), filename),
+            },
+            headers=_as(world, "fin"),
+            status=status,
+        )
+
+    @pytest.mark.parametrize("filename", ["data.html", "picture.svg", "code.js", "page.xhtml"])
+    def test_active_files_are_refused_in_ukrainian(self, app, world, filename):
+        pkg, resp = self._upload(app, world, filename, b"<script>alert(document.cookie)</script>", status=409)
+        assert "не можна завантажити" in resp.json["error"]["url"][0]
+        assert len(_api(app, world, "package_show", {"id": pkg["id"]}).json["result"]["resources"]) == 1
+
+    def test_a_declared_html_mimetype_is_refused(self, app, world):
+        _pkg, resp = self._upload(app, world, "data.csv", b"a,b\n", status=409, mimetype="text/html")
+        assert "url" in resp.json["error"]
+
+    def test_stored_files_are_attachments_that_never_run(self, app, world):
+        pkg, resp = self._upload(app, world, "data.csv", b"<html><script>alert(1)</script></html>")
+        res = resp.json["result"]
+        # Whatever the stored media type says, the file is a download that is neither
+        # sniffed nor rendered.
+        from ckan import model
+
+        model.Resource.get(res["id"]).mimetype = "text/html"
+        model.Session.commit()
+        got = app.get(f"/dataset/{pkg['id']}/resource/{res['id']}/download/data.csv")
+        assert got.headers["Content-Disposition"].startswith("attachment;")
+        assert got.headers["X-Content-Type-Options"] == "nosniff"
+        assert got.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert got.headers["Content-Type"] == "application/octet-stream"
+
+
+class TestHeaders:
+    @pytest.mark.parametrize(
+        "url", ["/", "/dataset/", "/dataset/evil-budget", "/lutsk/timeliness", "/api/3/action/status_show"]
+    )
+    def test_every_page_carries_the_security_headers(self, app, world, url):
+        headers = app.get(url).headers
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert headers["X-Frame-Options"] == "SAMEORIGIN"
+        csp = headers["Content-Security-Policy"]
+        script_src = csp.split("script-src", 1)[1].split(";")[0]
+        assert "'self'" in script_src and "unsafe-inline" not in script_src
+        assert "frame-ancestors 'self'" in csp and "object-src 'none'" in csp
+
+    def test_no_inline_script_in_the_pages(self, app, world):
+        """The CSP allows scripts from the portal only: no page may rely on inline script."""
+        import re
+
+        for url in ("/", "/dataset/", "/dataset/evil-budget", "/lutsk/timeliness", "/organization/"):
+            page = app.get(url).body
+            for tag in re.findall(r"<script\b[^>]*>", page):
+                assert "src=" in tag or "application/ld+json" in tag or "application/json" in tag, (url, tag)
+            assert not re.search(r"\son(click|load|change|submit|error)\s*=", page), url
+
+    @pytest.mark.parametrize("url", ["/", "/dataset/evil-budget"])
+    def test_content_negotiation_varies_on_accept(self, app, world, url):
+        resp = app.get(url, headers={"Accept": "text/turtle"})
+        assert "Accept" in resp.headers.get("Vary", "")
+        assert "Accept" in app.get(url).headers.get("Vary", "")
+
+
+class TestCatalogueQueries:
+    def test_a_query_with_spaces_and_cyrillic_pages(self, app, world):
+        import rdflib
+
+        resp = app.get("/catalog.ttl", params={"q": "бюджет громади"})
+        rdflib.Graph().parse(data=resp.get_data(), format="turtle")
+
+    def test_a_broken_solr_query_is_400_with_a_message(self, app, world):
+        resp = app.get("/catalog.ttl?fq=(", status=400)
+        assert "запит" in resp.body.lower()

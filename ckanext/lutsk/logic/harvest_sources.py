@@ -90,19 +90,32 @@ def _check_url(data_dict: dict[str, Any], context: dict[str, Any]) -> None:
             raise tk.ValidationError({"url": [error]})
 
 
+def _check_types(data_dict: dict[str, Any]) -> None:
+    """``owner_org`` is read by CKAN's auth before validation: a list or number there
+    would be a 500, so it is refused as a validation error first."""
+    owner = data_dict.get("owner_org") if isinstance(data_dict, dict) else None
+    if owner is not None and not isinstance(owner, str):
+        raise tk.ValidationError(
+            {"owner_org": [tk._("Must be text, not {kind}.").format(kind=type(owner).__name__)]}
+        )
+
+
 @tk.chained_action
 def package_create_action(up_func, context, data_dict):
+    _check_types(data_dict)
     _check_url(data_dict, context)
     return up_func(context, data_dict)
 
 
 @tk.chained_action
 def package_update_action(up_func, context, data_dict):
+    _check_types(data_dict)
     _check_url(data_dict, context)
     return up_func(context, data_dict)
 
 
 @tk.chained_action
 def package_patch_action(up_func, context, data_dict):
+    _check_types(data_dict)
     _check_url(data_dict, context)
     return up_func(context, data_dict)

@@ -24,7 +24,7 @@ from ckan import model
 from flask import Blueprint, Response
 
 from ckanext.lutsk import config
-from ckanext.lutsk.domain import annex835, audit_plan, charts, dataset_register, timeliness, workdays
+from ckanext.lutsk.domain import annex835, audit_plan, charts, dataset_register, tabular, timeliness, workdays
 from ckanext.lutsk.helpers import oversight as oversight_helpers
 from ckanext.lutsk.lang import current as current_lang
 from ckanext.lutsk.model import catalogue, history
@@ -285,12 +285,13 @@ def updates_feed() -> Response:
         url = f"{site}/dataset/{row['name']}"
         entry = fg.add_entry()
         entry.id(f"{url}#{updated.isoformat()}")
-        entry.title(row["title"] or row["name"])
+        # What is stored may hold characters XML cannot (a vertical tab from Word): removed.
+        entry.title(tabular.clean_text(row["title"] or row["name"]))
         entry.link(href=url, rel="alternate", type="text/html")
         entry.updated(updated)
-        entry.author({"name": row["body_title"] or row.get("body") or ""})
+        entry.author({"name": tabular.clean_text(row["body_title"] or row.get("body") or "")})
         if row.get("notes"):
-            entry.summary((row["notes"] or "")[:500])
+            entry.summary(tabular.clean_text(row["notes"] or "")[:500])
     fg.updated(newest or dt.datetime.now(dt.timezone.utc))  # noqa: UP017
     return Response(fg.atom_str(pretty=True), mimetype="application/atom+xml")
 
