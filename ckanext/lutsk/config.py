@@ -243,3 +243,9 @@ def content_security_policy_extra() -> dict[str, str]:
         if name and value.strip():
             out[name.strip()] = value.strip()
     return out
+
+
+def harvest_internal_hosts() -> tuple[str, ...]:
+    """``ckanext.lutsk.harvest_internal_hosts``: host names, addresses or networks a harvest
+    source may use although they are internal (loopback, private); default none."""
+    return tuple(str(tk.config.get("ckanext.lutsk.harvest_internal_hosts") or "").replace(",", " ").split())

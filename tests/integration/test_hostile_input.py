@@ -366,3 +366,19 @@ class TestCatalogueQueries:
     def test_a_broken_solr_query_is_400_with_a_message(self, app, world):
         resp = app.get("/catalog.ttl?fq=(", status=400)
         assert "запит" in resp.body.lower()
+
+
+class TestPassportPdf:
+    @pytest.mark.parametrize(
+        "notes",
+        [
+            "Дуже довгий опис набору даних. " * 125,  # ≈ 4000 characters, as the schema allows
+            "\n".join(f"- пункт **{i}** з [посиланням](https://example.org/{i})" for i in range(100)),
+            "x" * 4000,  # one word the width of many pages
+        ],
+        ids=["long", "markdown-lines", "one-word"],
+    )
+    def test_long_descriptions_break_across_pages(self, app, world, notes):
+        pkg = dataset(owner_org=body_org_id("finance-budget"), notes=notes[:4000])
+        resp = app.get(f"/dataset/{pkg['name']}/passport.pdf")
+        assert resp.get_data().startswith(b"%PDF")

@@ -82,6 +82,33 @@ def package_delete(next_auth, context, data_dict):
     return _guard(next_auth, context, data_dict, only_sources=True)
 
 
+def _bulk_guard(next_auth, context, data_dict):
+    """The organization's bulk actions (delete, make private/public) act on datasets by id:
+    a harvest source among them needs the same rights as ``harvest_source_delete``."""
+    ids = (data_dict or {}).get("datasets") or []
+    if isinstance(ids, str):
+        ids = [ids]
+    for ref in ids if isinstance(ids, list) else []:
+        pkg = model.Package.get(ref) if isinstance(ref, str) and ref else None
+        if pkg is not None and pkg.type == SOURCE_TYPE and not _allowed(context):
+            return _denied()
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def bulk_update_delete(next_auth, context, data_dict):
+    return _bulk_guard(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def bulk_update_private(next_auth, context, data_dict):
+    return _bulk_guard(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def bulk_update_public(next_auth, context, data_dict):
+    return _bulk_guard(next_auth, context, data_dict)
+
 
 def _check_url(data_dict: dict[str, Any], context: dict[str, Any]) -> None:
     if "url" in data_dict and _is_source(data_dict, context):
