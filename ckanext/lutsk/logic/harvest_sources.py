@@ -117,14 +117,57 @@ def _check_url(data_dict: dict[str, Any], context: dict[str, Any]) -> None:
             raise tk.ValidationError({"url": [error]})
 
 
+def _not_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return None
+    return tk._("Must be text, not {kind}.").format(kind=type(value).__name__)
+
+
 def _check_types(data_dict: dict[str, Any]) -> None:
-    """``owner_org`` is read by CKAN's auth before validation: a list or number there
-    would be a 500, so it is refused as a validation error first."""
-    owner = data_dict.get("owner_org") if isinstance(data_dict, dict) else None
-    if owner is not None and not isinstance(owner, str):
-        raise tk.ValidationError(
-            {"owner_org": [tk._("Must be text, not {kind}.").format(kind=type(owner).__name__)]}
-        )
+    """What CKAN reads before validation must have the right JSON type: ``owner_org``
+    (auth) and each resource's ``url`` (the uploader). A list or number there would be a
+    500, so it is refused as a validation error first."""
+    if not isinstance(data_dict, dict):
+        return
+    problem = _not_text(data_dict.get("owner_org"))
+    if problem:
+        raise tk.ValidationError({"owner_org": [problem]})
+    resources = data_dict.get("resources")
+    if resources is not None and not isinstance(resources, list):
+        raise tk.ValidationError({"resources": [tk._("Must be a list.")]})
+    errors = []
+    for resource in resources or []:
+        if not isinstance(resource, dict):
+            errors.append({"url": [tk._("Must be a list.")]})
+            continue
+        problem = _not_text(resource.get("url"))
+        errors.append({"url": [problem]} if problem else {})
+    if any(errors):
+        raise tk.ValidationError({"resources": errors})
+
+
+def _check_resource_types(data_dict: dict[str, Any]) -> None:
+    problem = _not_text(data_dict.get("url")) if isinstance(data_dict, dict) else None
+    if problem:
+        raise tk.ValidationError({"url": [problem]})
+
+
+@tk.chained_action
+def resource_create_action(up_func, context, data_dict):
+    _check_resource_types(data_dict)
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+def resource_update_action(up_func, context, data_dict):
+    _check_resource_types(data_dict)
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+def resource_patch_action(up_func, context, data_dict):
+    _check_resource_types(data_dict)
+    return up_func(context, data_dict)
 
 
 @tk.chained_action
