@@ -237,3 +237,26 @@ def reload() -> None:
     _registry_at.cache_clear()
     _calendar_at.cache_clear()
     vocabularies.load_vocabulary.cache_clear()
+
+
+def upload_markup_allowed() -> bool:
+    """``ckanext.lutsk.upload_allow_markup``: accept HTML/SVG/JS uploads as resources (only
+    where uploads are served from a separate origin; see README, Security)."""
+    return tk.asbool(tk.config.get("ckanext.lutsk.upload_allow_markup", False))
+
+
+def content_security_policy_extra() -> dict[str, str]:
+    """``ckanext.lutsk.csp_extra``: more sources for the page CSP, e.g.
+    ``img-src https://maps.example; frame-src https://player.example``."""
+    out: dict[str, str] = {}
+    for part in str(tk.config.get("ckanext.lutsk.csp_extra") or "").split(";"):
+        name, _sep, value = part.strip().partition(" ")
+        if name and value.strip():
+            out[name.strip()] = value.strip()
+    return out
+
+
+def harvest_internal_hosts() -> tuple[str, ...]:
+    """``ckanext.lutsk.harvest_internal_hosts``: host names, addresses or networks a harvest
+    source may use although they are internal (loopback, private); default none."""
+    return tuple(str(tk.config.get("ckanext.lutsk.harvest_internal_hosts") or "").replace(",", " ").split())

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ckanext.lutsk import config
 from ckanext.lutsk.domain.passport import Row
+from ckanext.lutsk.domain.tabular import clean_text
 
 FONTS = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 FAMILY = "DejaVu"
@@ -59,7 +60,7 @@ def render(
     pdf.set_font(FAMILY, "B", 14)
     pdf.multi_cell(0, 7, heading, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, "", 12)
-    pdf.multi_cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, clean_text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font(FAMILY, "", 9)
     with pdf.table(
@@ -71,5 +72,42 @@ def render(
     ) as table:
         table.row(columns)
         for row in rows:
-            table.row((str(row.number or ""), row.label, row.plain()))
+            # fpdf2 cannot break one table row across pages: a long value (a 4000-character
+            # description, 100 lines of markdown) goes into as many rows as it needs.
+            for i, part in enumerate(value_parts(row.plain())):
+                if i == 0:
+                    table.row((str(row.number or ""), clean_text(row.label), part))
+                else:
+                    table.row(("", "", part))
     return bytes(pdf.output())
+
+
+#: At most this many printed lines per table row (a page holds about 55 at 9 pt).
+ROW_LINES = 30
+#: About this many characters fit on one line of the value column (108 mm at 9 pt).
+LINE_CHARS = 55
+
+
+def value_parts(text: str, *, max_lines: int = ROW_LINES, line_chars: int = LINE_CHARS) -> list[str]:
+    """``text`` (cleaned of characters a PDF cannot show) in parts of at most ``max_lines``
+    printed lines each, split at line breaks, else at spaces, else anywhere."""
+    lines: list[str] = []
+    for line in clean_text(text or "").splitlines() or [""]:
+        while len(line) > line_chars * max_lines:
+            cut = line.rfind(" ", 0, line_chars * max_lines)
+            cut = cut if cut > 0 else line_chars * max_lines
+            lines.append(line[:cut])
+            line = line[cut:].lstrip()
+        lines.append(line)
+    parts: list[str] = []
+    current: list[str] = []
+    used = 0
+    for line in lines:
+        need = max(1, -(-len(line) // line_chars))
+        if current and used + need > max_lines:
+            parts.append("\n".join(current))
+            current, used = [], 0
+        current.append(line)
+        used += need
+    parts.append("\n".join(current))
+    return parts

@@ -38,6 +38,7 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IFacets, inherit=True)
     p.implements(IDCATURIGenerator, inherit=True)
     p.implements(IDCATRDFHarvester, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
 
@@ -48,6 +49,13 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
         if not config_.get("licenses_group_url"):
             # The licences the portal offers are city-maintained data, not code.
             config_["licenses_group_url"] = vocabularies.licenses_group_url()
+
+    # IMiddleware: security headers on every response (security.py)
+
+    def make_middleware(self, app: Any, config_: tk.CKANConfig) -> Any:
+        from ckanext.lutsk import security
+
+        return security.register(app)
 
     # IConfigurable
 

@@ -282,3 +282,75 @@ class TestHarvestSources:
             )
         assert call_action("harvest_source_show", id=made["id"])["url"] == "https://data.gov.ua"
         assert site_user()
+
+
+class TestHarvestSourceSafety:
+    """Issue 15: sources on internal addresses; bulk actions on sources."""
+
+    @pytest.fixture
+    def people(self):
+        finance = body_org("finance-budget")
+        users = {"admin": factories.User(), "sysadmin": factories.Sysadmin()}
+        call_action(
+            "organization_member_create", id=finance["id"], username=users["admin"]["name"], role="admin"
+        )
+        return users, finance
+
+    @pytest.mark.parametrize(
+        "url", ["http://127.0.0.1:8983/solr/admin/cores", "http://169.254.169.254/", "http://0x7f000001/"]
+    )
+    def test_internal_addresses_are_refused(self, people, url, ckan_config, monkeypatch):
+        users, finance = people
+        monkeypatch.setitem(ckan_config, "ckanext.lutsk.harvest_internal_hosts", "")
+        with pytest.raises(tk.ValidationError) as err:
+            call_action(
+                "harvest_source_create",
+                context={"user": users["sysadmin"]["name"], "ignore_auth": False},
+                name=sync_support.unique("src"),
+                url=url,
+                source_type="lutsk_datagovua",
+                owner_org=finance["id"],
+            )
+        message = err.value.error_dict["url"][0]
+        assert "internal address" in message or "внутрішню адресу" in message
+
+    def test_the_dcat_harvester_checks_the_resolved_address(self, ckan_config, monkeypatch):
+        from ckanext.lutsk.dcat import hooks
+
+        monkeypatch.setitem(ckan_config, "ckanext.lutsk.harvest_internal_hosts", "")
+        url, errors = hooks.before_download("http://localhost.:5000/catalog.ttl", None)
+        assert url is None and errors
+        monkeypatch.setitem(ckan_config, "ckanext.lutsk.harvest_internal_hosts", "localhost.")
+        assert hooks.before_download("http://localhost.:5000/catalog.ttl", None) == (
+            "http://localhost.:5000/catalog.ttl",
+            [],
+        )
+
+    @pytest.mark.parametrize("action", ["bulk_update_delete", "bulk_update_private"])
+    def test_a_body_admin_cannot_bulk_delete_or_hide_a_source(self, people, action):
+        users, finance = people
+        source = call_action(
+            "harvest_source_create",
+            context={"user": users["sysadmin"]["name"]},
+            name=sync_support.unique("src"),
+            url="https://data.gov.ua",
+            source_type="lutsk_datagovua",
+            owner_org=finance["id"],
+        )
+        own = dataset(owner_org=finance["id"])
+        with pytest.raises(tk.NotAuthorized):
+            call_action(
+                action,
+                context={"user": users["admin"]["name"], "ignore_auth": False},
+                datasets=[source["id"], own["id"]],
+                org_id=finance["id"],
+            )
+        shown = call_action("package_show", id=source["id"])
+        assert shown["state"] == "active" and not shown["private"]
+        # Their own datasets they may still bulk-edit.
+        call_action(
+            action,
+            context={"user": users["admin"]["name"], "ignore_auth": False},
+            datasets=[own["id"]],
+            org_id=finance["id"],
+        )

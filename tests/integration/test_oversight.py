@@ -233,7 +233,7 @@ class TestPublic:
 
     def test_register_export(self, app, world):
         resp = app.get("/lutsk/register.csv")
-        table = list(csv.reader(io.StringIO(resp.body)))
+        table = list(csv.reader(io.StringIO(resp.body.removeprefix("\ufeff"))))
         assert table[0][:4] == ["identifier", "title", "description", "accrualPeriodicity"]
         assert {r[0] for r in table[1:]} == {"programmes", "budget"}
         assert next(r for r in table if r[0] == "programmes")[3] == "Щороку"

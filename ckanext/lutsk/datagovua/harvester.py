@@ -132,7 +132,7 @@ class LutskDatagovuaHarvester(HarvesterBase):
 
     def gather_stage(self, harvest_job) -> list[str] | None:
         url = harvest_job.source.url
-        error = messages.harvest_url_error(url)
+        error = messages.harvest_url_error(url, resolve=True)
         if error:
             self._save_gather_error(error, harvest_job)
             return None

@@ -10,6 +10,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.lutsk import config
 from ckanext.lutsk.datagovua import publisher
 from ckanext.lutsk.domain import source_urls
 from ckanext.lutsk.model import sync_state
@@ -73,8 +74,21 @@ def error_message(kind: str | None, detail: str | None, remote_org: str | None =
     return tk._("Publishing to data.gov.ua failed.")
 
 
-def harvest_url_error(url: Any) -> str | None:
-    """Why a harvest source URL is refused, as a sentence, or None."""
-    if source_urls.refusal(url) == source_urls.NOT_HTTP:
+def harvest_url_error(url: Any, *, resolve: bool = False) -> str | None:
+    """Why a harvest source URL is refused, as a sentence, or None. ``resolve``: also the
+    addresses the host resolves to now (at fetch time)."""
+    trusted = config.harvest_internal_hosts()
+    code = source_urls.fetch_refusal(url, trusted) if resolve else source_urls.refusal(url, trusted)
+    return source_url_message(code)
+
+
+def source_url_message(code: str | None) -> str | None:
+    if code == source_urls.NOT_HTTP:
         return tk._("A harvest source must be an http:// or https:// address.")
+    if code == source_urls.INTERNAL:
+        return tk._(
+            "A harvest source may not point at an internal address (this server, its local "
+            "network or a cloud metadata service). An administrator can allow a trusted internal "
+            "source with ckanext.lutsk.harvest_internal_hosts."
+        )
     return None

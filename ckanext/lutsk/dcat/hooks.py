@@ -15,7 +15,7 @@ from flask import has_request_context
 
 from ckanext.lutsk import config
 from ckanext.lutsk.dcat.profile import organization_uri
-from ckanext.lutsk.domain import rdf_guard
+from ckanext.lutsk.domain import rdf_guard, source_urls
 
 I18N_DIR = str(Path(__file__).resolve().parents[1] / "i18n")
 
@@ -86,9 +86,19 @@ def safe_parse(parser: RDFParser, content: str | bytes, rdf_format: str | None =
 def before_download(url: str, harvest_job: Any) -> tuple[str | None, list[str]]:
     """IDCATRDFHarvester: only web sources, also for sources saved before the URL rule
     (harvest_sources); ckanext-dcat would otherwise open a server path."""
-    if isinstance(url, str) and url.strip().lower().startswith(("http://", "https://")):
-        return url, []
-    return None, [_("A harvest source must be an http:// or https:// address.")]
+    if not (isinstance(url, str) and url.strip().lower().startswith(("http://", "https://"))):
+        return None, [_("A harvest source must be an http:// or https:// address.")]
+    # The address the host resolves to now, not only the text of the URL (a public name
+    # may point at 127.0.0.1 or the cloud metadata service).
+    if source_urls.fetch_refusal(url, config.harvest_internal_hosts()):
+        return None, [
+            _(
+                "A harvest source may not point at an internal address (this server, its local "
+                "network or a cloud metadata service). An administrator can allow a trusted internal "
+                "source with ckanext.lutsk.harvest_internal_hosts."
+            )
+        ]
+    return url, []
 
 
 def after_download(content: Any, harvest_job: Any) -> tuple[Any, list[str]]:

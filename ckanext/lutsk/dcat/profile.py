@@ -71,7 +71,8 @@ from rdflib import PROV, BNode, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from ckanext.lutsk import config
-from ckanext.lutsk.domain import identifiers
+from ckanext.lutsk.domain import identifiers, tabular
+from ckanext.lutsk.domain.iri import safe_iri
 from ckanext.lutsk.domain.mapping import national_org
 from ckanext.lutsk.domain.registry import Body
 
@@ -260,6 +261,23 @@ def _given(data: dict[str, Any], *keys: str) -> bool:
     return any(e.get("key") in keys and e.get("value") for e in data.get("extras") or ())
 
 
+def _writable(node: Node) -> Node | None:
+    """``node`` as rdflib can write it (the same object if it already is), or None."""
+    if isinstance(node, URIRef):
+        text = str(node)
+        fixed = safe_iri(text)
+        if fixed == text:
+            return node
+        return URIRef(fixed) if fixed else None
+    if isinstance(node, Literal):
+        text = str(node)
+        cleaned = tabular.clean_text(text)
+        if cleaned == text:
+            return node
+        return Literal(cleaned, lang=node.language, datatype=node.datatype)
+    return node
+
+
 def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("true", "1", "yes", "on")
 
@@ -406,6 +424,9 @@ class LutskDCATAPProfile(EuropeanDCATAP3Profile):
             _given(r, *_BLANK_NODE_RESOURCE_KEYS) for r in resources
         ):
             self._name_blank_nodes(dataset_ref)
+        for resource in resources:
+            self._ensure_access_url(resource)
+        self._make_writable(dataset_ref)
 
     def graph_from_catalog(self, catalog_dict: dict[str, Any] | None, catalog_ref: URIRef) -> None:
         g = self.g
@@ -748,6 +769,46 @@ class LutskDCATAPProfile(EuropeanDCATAP3Profile):
             g.add((service, DCAT.endpointURL, URIRef(url)))
         elif url and not (term and term.value in _SERVICE_FORMATS):
             g.set((distribution, DCAT.downloadURL, URIRef(url)))
+
+    def _ensure_access_url(self, resource: dict[str, Any]) -> None:
+        """DCAT-AP requires dcat:accessURL: a resource stored without a link (the form now
+        refuses one) is reached through its page on the portal."""
+        if not resource.get("id"):
+            return
+        distribution = URIRef(resource_uri(resource))
+        if (distribution, DCAT.accessURL, None) not in self.g:
+            self.g.add((distribution, DCAT.accessURL, URIRef(str(distribution))))
+
+    def _make_writable(self, dataset_ref: URIRef) -> None:
+        """Whatever is stored, the dataset's part of the graph can be written: IRIs with
+        characters an IRI cannot hold are percent-encoded (or dropped if they cannot be an
+        IRI at all), and characters XML cannot hold are removed from literals."""
+        g = self.g
+        todo: list[Node] = [dataset_ref]
+        seen: set[Node] = set()
+        while todo:
+            subject = todo.pop()
+            if subject in seen:
+                continue
+            seen.add(subject)
+            for predicate, obj in list(g.predicate_objects(subject)):
+                new_obj = _writable(obj)
+                if new_obj is not obj:
+                    g.remove((subject, predicate, obj))
+                    if new_obj is not None:
+                        g.add((subject, predicate, new_obj))
+                if isinstance(new_obj, (URIRef, BNode)) and predicate != RDF.type:
+                    todo.append(new_obj)
+            fixed = _writable(subject) if isinstance(subject, URIRef) else subject
+            if fixed is not subject:
+                for predicate, obj in list(g.predicate_objects(subject)):
+                    g.remove((subject, predicate, obj))
+                    if fixed is not None:
+                        g.add((fixed, predicate, obj))
+                for s_, predicate in list(g.subject_predicates(subject)):
+                    g.remove((s_, predicate, subject))
+                    if fixed is not None:
+                        g.add((s_, predicate, fixed))
 
     def _name_blank_nodes(self, dataset_ref: URIRef) -> None:
         """Give a URI to any blank node the stock profile left (e.g. a checksum)."""

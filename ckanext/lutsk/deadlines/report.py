@@ -17,8 +17,6 @@ query on the sync table (``sync_state.behind``), not from the index.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, cast
@@ -38,8 +36,7 @@ from ckanext.lutsk.deadlines.status import (
     OVERDUE_NATIONAL,
     REPORT_STATES,
 )
-from ckanext.lutsk.domain import deadlines, workdays
-from ckanext.lutsk.domain.workbook import new_workbook
+from ckanext.lutsk.domain import deadlines, tabular, workdays
 from ckanext.lutsk.domain.workdays import iso
 from ckanext.lutsk.lang import current as current_lang
 from ckanext.lutsk.model import sync_state
@@ -504,59 +501,64 @@ def _cell(row: Mapping[str, Any], key: str) -> Any:
 
 def to_csv(report: Mapping[str, Any]) -> bytes:
     """The datasets of the report as CSV (UTF-8 with BOM, so that Excel reads the Cyrillic)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
     columns = _columns()
-    writer.writerow([title for _key, title in columns])
-    for row in report["datasets"]:
-        writer.writerow(["" if row.get(k) is None else row.get(k) for k, _title in columns])
-    return out.getvalue().encode("utf-8-sig")
+    return tabular.csv_bytes(
+        [title for _key, title in columns],
+        ([row.get(k) for k, _title in columns] for row in report["datasets"]),
+    )
+
+
+_DATE_KEYS = ("next_due", "data_changed", "last_update")
 
 
 def to_xlsx(report: Mapping[str, Any]) -> bytes:
     """The report as a workbook: the per-body summary and the datasets, dates as dates."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
-    wb, summary_sheet = new_workbook()
-    summary_sheet.title = _("Summary")[:31]
-    datasets_sheet = wb.create_sheet(_("Datasets")[:31])
-    bold = Font(bold=True)
-
-    def fill(sheet, columns, rows, widths) -> None:
-        sheet.append([title for _key, title in columns])
-        for cell in sheet[1]:
-            cell.font = bold
+    def values(columns, rows) -> Iterator[list[Any]]:
         for row in rows:
-            values = []
+            out = []
             for key, _title in columns:
                 value = _cell(row, key)
-                if key in ("next_due", "data_changed", "last_update") and value:
+                if key in _DATE_KEYS and value:
                     value = date.fromisoformat(value)
-                values.append(value)
-            sheet.append(values)
-        for i, (key, _title) in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = widths.get(key, 14)
-            if key in ("next_due", "data_changed", "last_update"):
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell.number_format = "DD.MM.YYYY"
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
+                out.append(value)
+            yield out
 
-    rows = [*report["summary"], report["totals"]]
-    fill(summary_sheet, _summary_columns(), rows, {"body_title": 50})
-    fill(
-        datasets_sheet,
-        _columns(),
-        report["datasets"],
-        {"body_title": 40, "title": 60, "state_label": 30, "days_text": 24, "problem": 40, "url": 50},
+    def widths(columns, given: Mapping[str, int]) -> list[int]:
+        return [given.get(key, 14) for key, _title in columns]
+
+    summary_columns = _summary_columns()
+    summary = [
+        *values(summary_columns, [*report["summary"], report["totals"]]),
+        [],
+        [_("As of"), date.fromisoformat(report["as_of"])],
+    ]
+    return tabular.xlsx_bytes(
+        [
+            tabular.Sheet(
+                _("Summary"),
+                [title for _key, title in summary_columns],
+                summary,
+                widths=widths(summary_columns, {"body_title": 50}),
+            ),
+            tabular.Sheet(
+                _("Datasets"),
+                [title for _key, title in _columns()],
+                values(_columns(), report["datasets"]),
+                widths=widths(
+                    _columns(),
+                    {
+                        "body_title": 40,
+                        "title": 60,
+                        "state_label": 30,
+                        "days_text": 24,
+                        "problem": 40,
+                        "url": 50,
+                    },
+                ),
+            ),
+        ]
     )
-    summary_sheet.append([])
-    summary_sheet.append([_("As of"), date.fromisoformat(report["as_of"])])
-    summary_sheet.cell(summary_sheet.max_row, 2).number_format = "DD.MM.YYYY"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def to_table(report: Mapping[str, Any]) -> str:

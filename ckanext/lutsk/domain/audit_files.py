@@ -11,9 +11,8 @@ import datetime as dt
 import io
 from collections.abc import Mapping
 
-from ckanext.lutsk.domain import annex835
+from ckanext.lutsk.domain import annex835, tabular
 from ckanext.lutsk.domain.audit_plan import AuditPlan, BodyPlan
-from ckanext.lutsk.domain.workbook import new_workbook
 
 __all__ = ["FORMATS", "LABELS", "plan_to_docx", "plan_to_xlsx", "reason_label"]
 
@@ -179,104 +178,79 @@ def _reasons(bp: BodyPlan, lang: str) -> str:
 
 
 def plan_to_xlsx(plan: AuditPlan, lang: str = "uk", kind_label=None) -> bytes:
-    """The plan as an XLSX workbook: schedule, per-body figures, missing and late datasets."""
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
+    """The plan as an XLSX workbook: schedule, per-body figures, missing and late datasets
+    (every cell through ``tabular``, so no text of a body or dataset becomes a formula)."""
     kind_label = kind_label or (lambda kind: kind)
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    title, basis, params, summary = _header_texts(plan, lang)
 
-    wb, first = new_workbook()
+    def sheet(name: str, headers: list[str], rows, widths: list[int], intro=()) -> tabular.Sheet:
+        return tabular.Sheet(_t(name, lang), headers, rows, widths=widths, intro=intro, wrap=True)
 
-    def sheet(ws, name: str, headers: list[str], rows: list[list], widths: list[int], intro: bool = False):
-        ws.title = _t(name, lang)[:31]
-        top = 1
-        if intro:
-            for text in (title, basis, params, summary):
-                ws.cell(row=top, column=1, value=text).font = bold if top == 1 else Font()
-                top += 1
-            top += 1
-        for col, text in enumerate(headers, 1):
-            cell = ws.cell(row=top, column=col, value=text)
-            cell.font = bold
-            cell.alignment = wrap
-        for r, values in enumerate(rows, top + 1):
-            for col, value in enumerate(values, 1):
-                ws.cell(row=r, column=col, value=value).alignment = wrap
-        for col, width in enumerate(widths, 1):
-            ws.column_dimensions[get_column_letter(col)].width = width
-        ws.freeze_panes = ws.cell(row=top + 1, column=1)
-        if rows:
-            ws.auto_filter.ref = f"A{top}:{get_column_letter(len(headers))}{top + len(rows)}"
-
-    sheet(
-        first,
-        "sheet_plan",
-        [_t(k, lang) for k in ("no", "date", "body", "kind", "priority", "reasons")],
-        [
-            [i, bp.audit_date, bp.body.title(lang), kind_label(bp.body.kind), bp.priority, _reasons(bp, lang)]
-            for i, bp in enumerate(plan.bodies, 1)
-        ],
-        [5, 13, 60, 22, 12, 60],
-        intro=True,
-    )
-    for row in first.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "DD.MM.YYYY"
     body_keys = (
         "body", "datasets", "public", "drafts", "completeness", "weakest", "on_time_now", "on_time_year",
         "history_days", "mandatory", "published", "late", "not_public", "missing",
     )  # fmt: skip
-    sheet(
-        wb.create_sheet(),
-        "sheet_bodies",
-        [_t(k, lang) for k in body_keys],
+    return tabular.xlsx_bytes(
         [
-            [
-                bp.body.title(lang),
-                bp.datasets,
-                bp.public,
-                bp.drafts,
-                bp.completeness,
-                ", ".join(_check_label(k, lang) for k in bp.weakest),
-                None if bp.on_time_now is None else round(100 * bp.on_time_now, 1),
-                None if bp.on_time_year is None else round(100 * bp.on_time_year, 1),
-                bp.history_days,
-                bp.mandatory,
-                bp.coverage.get(annex835.PUBLISHED, 0),
-                bp.coverage.get(annex835.LATE, 0),
-                bp.coverage.get(annex835.NOT_PUBLIC, 0),
-                bp.coverage.get(annex835.MISSING, 0),
-            ]
-            for bp in plan.bodies
-        ],
-        [50, 9, 11, 9, 12, 40, 11, 11, 10, 12, 12, 12, 12, 10],
+            sheet(
+                "sheet_plan",
+                [_t(k, lang) for k in ("no", "date", "body", "kind", "priority", "reasons")],
+                (
+                    [
+                        i,
+                        bp.audit_date,
+                        bp.body.title(lang),
+                        kind_label(bp.body.kind),
+                        bp.priority,
+                        _reasons(bp, lang),
+                    ]
+                    for i, bp in enumerate(plan.bodies, 1)
+                ),
+                [5, 13, 60, 22, 12, 60],
+                intro=_header_texts(plan, lang),
+            ),
+            sheet(
+                "sheet_bodies",
+                [_t(k, lang) for k in body_keys],
+                (
+                    [
+                        bp.body.title(lang),
+                        bp.datasets,
+                        bp.public,
+                        bp.drafts,
+                        bp.completeness,
+                        ", ".join(_check_label(k, lang) for k in bp.weakest),
+                        None if bp.on_time_now is None else round(100 * bp.on_time_now, 1),
+                        None if bp.on_time_year is None else round(100 * bp.on_time_year, 1),
+                        bp.history_days,
+                        bp.mandatory,
+                        bp.coverage.get(annex835.PUBLISHED, 0),
+                        bp.coverage.get(annex835.LATE, 0),
+                        bp.coverage.get(annex835.NOT_PUBLIC, 0),
+                        bp.coverage.get(annex835.MISSING, 0),
+                    ]
+                    for bp in plan.bodies
+                ),
+                [50, 9, 11, 9, 12, 40, 11, 11, 10, 12, 12, 12, 12, 10],
+            ),
+            sheet(
+                "sheet_missing",
+                [_t(k, lang) for k in ("body", "row", "annex_title", "status")],
+                (
+                    [bp.body.title(lang), row.id, row.title.get(lang), _t(status, lang)]
+                    for bp in plan.bodies
+                    for status, rows in ((annex835.MISSING, bp.missing), (annex835.NOT_PUBLIC, bp.not_public))
+                    for row in rows
+                ),
+                [50, 12, 90, 16],
+            ),
+            sheet(
+                "sheet_late",
+                [_t(k, lang) for k in ("body", "dataset", "dataset_title", "state_now", "days_late")],
+                _late_rows(plan, lang),
+                [50, 30, 60, 26, 14],
+            ),
+        ]
     )
-    sheet(
-        wb.create_sheet(),
-        "sheet_missing",
-        [_t(k, lang) for k in ("body", "row", "annex_title", "status")],
-        [
-            [bp.body.title(lang), row.id, row.title.get(lang), _t(status, lang)]
-            for bp in plan.bodies
-            for status, rows in ((annex835.MISSING, bp.missing), (annex835.NOT_PUBLIC, bp.not_public))
-            for row in rows
-        ],
-        [50, 12, 90, 16],
-    )
-    sheet(
-        wb.create_sheet(),
-        "sheet_late",
-        [_t(k, lang) for k in ("body", "dataset", "dataset_title", "state_now", "days_late")],
-        _late_rows(plan, lang),
-        [50, 30, 60, 26, 14],
-    )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def _late_rows(plan: AuditPlan, lang: str) -> list[list]:

@@ -3,12 +3,9 @@ annex row and body, with its status and the datasets that fulfil it."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 
-from ckanext.lutsk.domain import annex835
-from ckanext.lutsk.domain.workbook import new_workbook
+from ckanext.lutsk.domain import annex835, tabular
 
 __all__ = ["COLUMNS", "STATUS_LABELS", "coverage_file"]
 
@@ -60,30 +57,18 @@ def coverage_file(
     annex: annex835.Annex | None = None,
     body_title: Callable[[str], str] = lambda slug: slug,
 ) -> bytes:
-    """CSV (UTF-8) or XLSX bytes of the matrix."""
+    """CSV (UTF-8 with BOM) or XLSX bytes of the matrix; every cell through ``tabular``."""
     headers = [COLUMNS[k][lang] for k in COLUMNS]
     rows = _rows(cells, annex, lang, body_title)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(headers)
-        writer.writerows(rows)
-        return out.getvalue().encode("utf-8")
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    wb, ws = new_workbook()
-    ws.title = {"uk": "Покриття", "en": "Coverage"}[lang]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    for col, width in enumerate((10, 30, 80, 50, 24, 22, 12, 50), 1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A2"
-    if rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        return tabular.csv_bytes(headers, rows)
+    return tabular.xlsx_bytes(
+        [
+            tabular.Sheet(
+                {"uk": "Покриття", "en": "Coverage"}[lang],
+                headers,
+                rows,
+                widths=(10, 30, 80, 50, 24, 22, 12, 50),
+            )
+        ]
+    )

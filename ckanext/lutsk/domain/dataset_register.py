@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ckanext.lutsk.domain.workbook import new_workbook
+from ckanext.lutsk.domain import tabular
 
 __all__ = [
     "COLUMNS",
@@ -118,13 +118,8 @@ def register_rows(
 
 
 def to_csv(rows: Iterable[Mapping[str, str]]) -> bytes:
-    """UTF-8 CSV with the national column names as the header."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: row.get(c, "") for c in COLUMNS})
-    return out.getvalue().encode("utf-8")
+    """UTF-8 CSV (with BOM) with the national column names as the header; cells safe."""
+    return tabular.csv_bytes(COLUMNS, ([row.get(c, "") for c in COLUMNS] for row in rows))
 
 
 @dataclass(frozen=True)
@@ -161,7 +156,14 @@ def diff_registers(
 
 
 def _norm(value: Any) -> str:
-    return " ".join(str(value or "").split())
+    return " ".join(_unescape(str(value or "")).split())
+
+
+def _unescape(text: str) -> str:
+    """A cell as written before ``tabular.safe_cell`` put an apostrophe before a formula start."""
+    if text.startswith("'") and text[1:].startswith(tabular.FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 def read_register(data: bytes, source: str) -> list[dict[str, str]]:
@@ -171,7 +173,7 @@ def read_register(data: bytes, source: str) -> list[dict[str, str]]:
         table = list(enumerate(_xlsx_table(data, source), 1))
     else:
         try:
-            text = data.decode("utf-8-sig")
+            text = data.decode("utf-8-sig").lstrip("\ufeff")
         except UnicodeDecodeError as exc:
             raise RegisterError(source, [(0, f"not UTF-8 text: {exc}")]) from exc
         reader = csv.reader(io.StringIO(text))
@@ -200,7 +202,11 @@ def read_register(data: bytes, source: str) -> list[dict[str, str]]:
         if len(values) > len(header):
             problems.append((line, f"{len(values)} cells, but the header has {len(header)}"))
             continue
-        row = {h: str(v if v is not None else "").strip() for h, v in zip(header, values, strict=False) if h}
+        row = {
+            h: _unescape(str(v if v is not None else "").strip())
+            for h, v in zip(header, values, strict=False)
+            if h
+        }
         ident = row.get("identifier", "")
         if not ident:
             problems.append((line, "identifier is empty"))
@@ -227,49 +233,42 @@ def _xlsx_table(data: bytes, source: str) -> list[list[Any]]:
 
 def to_xlsx(rows: Sequence[Mapping[str, str]], diff: RegisterDiff | None = None, lang: str = "uk") -> bytes:
     """The register as XLSX; with ``diff``, three more sheets: added, removed, changed."""
-    from openpyxl.styles import Font
 
     def t(key: str) -> str:
         return SHEETS[key].get(lang) or SHEETS[key]["uk"]
 
-    wb, first = new_workbook()
+    def values(records: Iterable[Mapping[str, str]]) -> Iterable[list[Any]]:
+        return ([r.get(c, "") for c in COLUMNS] for r in records)
 
-    def table(ws, title: str, headers: Sequence[str], values: Iterable[Sequence[Any]]) -> None:
-        ws.title = title
-        ws.append(list(headers))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in values:
-            ws.append(list(row))
-        ws.freeze_panes = "A2"
-
-    table(first, t("register"), COLUMNS, ([r.get(c, "") for c in COLUMNS] for r in rows))
+    sheets = [tabular.Sheet(t("register"), COLUMNS, values(rows), autofilter=False)]
     if diff is not None:
-        table(wb.create_sheet(), t("added"), COLUMNS, ([r.get(c, "") for c in COLUMNS] for r in diff.added))
-        table(
-            wb.create_sheet(), t("removed"), COLUMNS, ([r.get(c, "") for c in COLUMNS] for r in diff.removed)
-        )
-        table(
-            wb.create_sheet(),
-            t("changed"),
-            ("identifier", t("field"), t("before"), t("after")),
-            ((ident, col, old, new) for ident, fields in diff.changed for col, (old, new) in fields.items()),
-        )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        sheets += [
+            tabular.Sheet(t("added"), COLUMNS, values(diff.added), autofilter=False),
+            tabular.Sheet(t("removed"), COLUMNS, values(diff.removed), autofilter=False),
+            tabular.Sheet(
+                t("changed"),
+                ("identifier", t("field"), t("before"), t("after")),
+                (
+                    (ident, col, old, new)
+                    for ident, fields in diff.changed
+                    for col, (old, new) in fields.items()
+                ),
+                autofilter=False,
+            ),
+        ]
+    return tabular.xlsx_bytes(sheets)
 
 
 def diff_to_csv(diff: RegisterDiff) -> bytes:
     """The difference as CSV: change, identifier, field, before, after."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(("change", "identifier", "field", "before", "after"))
-    for row in diff.added:
-        writer.writerow(("added", row["identifier"], "", "", row.get("title", "")))
-    for row in diff.removed:
-        writer.writerow(("removed", row["identifier"], "", row.get("title", ""), ""))
-    for ident, fields in diff.changed:
-        for col, (old, new) in fields.items():
-            writer.writerow(("changed", ident, col, old, new))
-    return out.getvalue().encode("utf-8")
+
+    def rows() -> Iterable[tuple[str, ...]]:
+        for row in diff.added:
+            yield ("added", row["identifier"], "", "", row.get("title", ""))
+        for row in diff.removed:
+            yield ("removed", row["identifier"], "", row.get("title", ""), "")
+        for ident, fields in diff.changed:
+            for col, (old, new) in fields.items():
+                yield ("changed", ident, col, old, new)
+
+    return tabular.csv_bytes(("change", "identifier", "field", "before", "after"), rows())

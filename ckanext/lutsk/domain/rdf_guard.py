@@ -146,7 +146,9 @@ def check_document(content: str | bytes, *, max_bytes: int, rdf_format: str | No
     size = _byte_size(content)
     if size > max_bytes:
         raise RDFRefused("too_large", str(size), limit=max_bytes)
-    if looks_like_xml(content, rdf_format):
-        _check_xml(content)
-    elif looks_like_json(content, rdf_format):
+    # The XML check always runs: expat finds the encoding itself (a UTF-16 or UTF-32
+    # document without a byte order mark does not look like "<" to a UTF-8 sniff), and
+    # stops at once on a document that is not XML.
+    _check_xml(content)
+    if looks_like_json(content, rdf_format):
         _check_json(content)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.navl.dictization_functions import Invalid, StopOnError, missing
 
 from ckanext.lutsk import config
-from ckanext.lutsk.domain import formats, identifiers, passport_law, workdays
+from ckanext.lutsk.domain import formats, identifiers, passport_law, web_safety, workdays
 from ckanext.lutsk.model import ckan_compat
 
 _ = tk._
@@ -26,8 +27,30 @@ _ = tk._
 # mapped to U+02BC MODIFIER LETTER APOSTROPHE, a letter for \w, rather than lost.
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʹ′＇"), "ʼ")
 _TAG_RE = re.compile(r"[\w \-.]+", re.UNICODE)
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+# Strict enough that every accepted address is a valid mailto: IRI (RDF) and a usable
+# address: ASCII local part of the usual characters, a domain of letters (any script),
+# digits and hyphens, a top-level domain of letters.
+_EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}$"
+)
 _URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# Characters an IRI may not hold (RFC 3987): a link with one of them breaks the RDF.
+_NOT_IRI = re.compile(r'[\s<>"{}|\\^`\x00-\x1f\x7f]')
+# NUL and lone surrogates cannot be stored (PostgreSQL, UTF-8): refused, not guessed at.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Other characters XML (so RDF/XML, Atom, XLSX) cannot hold: removed; a vertical tab or
+# form feed (Word's line and page break) becomes a line break.
+_BREAKS = re.compile("[\x0b\x0c]")
+_NOT_XML = re.compile("[\x01-\x08\x0e-\x1f\ufffe\uffff]")
+#: How much of a refused value an error message shows.
+SHOWN_MAX = 80
+
+
+def _shown(value: Any) -> str:
+    """A refused value as an error message echoes it: at most ``SHOWN_MAX`` characters."""
+    text = value if isinstance(value, str) else repr(value)
+    text = _UNSTORABLE.sub("\ufffd", text)
+    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…"
 
 
 def _empty(value: Any) -> bool:
@@ -74,7 +97,7 @@ def lutsk_vocabulary(name: str, term_filter: str | None = None):
             allowed = [t.value for t in vocab if not term_filter or t.extra.get(term_filter)]
             raise Invalid(
                 _("Unknown value “{value}”. Choose one of: {allowed}.").format(
-                    value=value, allowed=", ".join(allowed)
+                    value=_shown(value), allowed=", ".join(allowed)
                 )
             )
         return normal
@@ -128,7 +151,7 @@ def _check_tag(tag: str) -> None:
         bad = "".join(sorted({c for c in tag if not _TAG_RE.fullmatch(c)}))
         raise Invalid(
             _("Keyword “{tag}” contains characters the national portal drops: {chars}").format(
-                tag=tag, chars=bad
+                tag=_shown(tag), chars=_shown(bad)
             )
         )
 
@@ -151,27 +174,71 @@ def lutsk_normalize_tags(key, data, errors, context):
 
 
 def lutsk_email(value: Any) -> Any:
-    if isinstance(value, str) and value and not _EMAIL_RE.match(value):
-        raise Invalid(_("“{value}” is not a valid e-mail address.").format(value=value))
+    if isinstance(value, str) and value and not (len(value) <= 254 and _EMAIL_RE.match(value)):
+        raise Invalid(_("“{value}” is not a valid e-mail address.").format(value=_shown(value)))
     return value
+
+
+def _url_problem(value: str) -> str | None:
+    """Why ``value`` is not a link the portal can publish (None: it is)."""
+    if not _URL_RE.match(value):
+        return _("Enter a link that starts with http:// or https://.")
+    bad = _NOT_IRI.search(value)
+    if bad:
+        char = bad.group()
+        shown = f"«{char}»" if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
+        return _(
+            "The link contains a character that links may not hold: {char}. Encode it (e.g. %7C for |)."
+        ).format(char=shown)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return _("The link is not a valid address.")
+    if not parts.hostname:
+        return _("The link is not a valid address.")
+    return None
 
 
 def lutsk_http_url(value: Any) -> Any:
-    if isinstance(value, str) and value and not _URL_RE.match(value):
-        raise Invalid(_("Enter a link that starts with http:// or https://."))
+    if isinstance(value, str) and value:
+        problem = _url_problem(value)
+        if problem:
+            raise Invalid(problem)
     return value
+
+
+def lutsk_resource_url_required(key, data, errors, context):
+    """A resource needs a link or an upload: without one it has no dcat:accessURL (invalid
+    DCAT-AP 3)."""
+    if _empty(data.get(key)) and data.get((*key[:-1], "url_type")) != "upload":
+        errors[key].append(_("Enter a link to the data or upload a file."))
+        raise StopOnError
 
 
 def lutsk_resource_url(key, data, errors, context):
     """A link to the data is an http(s) URL, or the name of a file uploaded to the portal."""
     value = data.get(key)
-    if _empty(value):
-        return
     url_type = data.get((*key[:-1], "url_type"))
     if url_type == "upload":
+        if not config.upload_markup_allowed():
+            problem = web_safety.upload_problem(
+                value if isinstance(value, str) else "", data.get((*key[:-1], "mimetype"))
+            )
+            if problem:
+                errors[key].append(
+                    _(
+                        "Files that a browser would run as a page or script (HTML, SVG, "
+                        "JavaScript, XHTML) cannot be uploaded: {what}. Upload the data as "
+                        "CSV, JSON, XML, XLSX or PDF, or link to the page instead."
+                    ).format(what=_shown(problem))
+                )
         return
-    if not _URL_RE.match(value):
-        errors[key].append(_("Enter a link that starts with http:// or https://."))
+    if _empty(value):
+        return
+    problem = _url_problem(value)
+    if problem:
+        errors[key].append(problem)
 
 
 def lutsk_guess_format(key, data, errors, context):
@@ -364,7 +431,7 @@ def lutsk_date_published(key, data, errors, context):
     stored = _stored_extras(data).get("date_published")
     if stored:
         data[key] = stored
-    elif not tk.asbool(data.get(("private",)) or False) and not _is_draft(data):
+    elif not _private(data.get(("private",))) and not _is_draft(data):
         data[key] = _now()
 
 
@@ -375,6 +442,15 @@ def _is_draft(data) -> bool:
         pkg = _stored_package(data)
         state = pkg.state if pkg is not None else ""
     return isinstance(state, str) and state.startswith("draft")
+
+
+def _private(value: Any) -> bool:
+    """Whether ``private`` as sent means private (anything unclear counts as private)."""
+    if value is missing or value is None or value == "":
+        return False
+    if isinstance(value, bool):
+        return value
+    return not (isinstance(value, str) and value.strip().lower() in ("false", "0", "no", "off"))
 
 
 def lutsk_data_updated(key, data, errors, context):
@@ -450,3 +526,94 @@ def lutsk_annex835_row(value: Any) -> Any:
             )
         )
     return row.id
+
+
+# ----------------------------------------------------------------- hostile and messy input
+
+#: Fields that hold one text (a list, number or boolean there is refused, not guessed at).
+_TEXT_FIELDS = frozenset(
+    {
+        "name", "title", "title_en", "notes", "notes_en", "restricted_info", "owner_org",
+        "purpose_of_collecting_information", "language", "tag_string", "license_id",
+        "update_frequency", "data_changed", "data_current_as_of", "date_published", "data_updated",
+        "previous_versions_url", "maintainer", "maintainer_email", "annex835_row",
+    }
+)  # fmt: skip
+_RESOURCE_TEXT_FIELDS = frozenset({"url", "name", "description", "format", "compression", "mimetype"})
+_DATE_FIELDS = frozenset({"data_changed", "data_current_as_of", "date_published", "data_updated"})
+#: The years a passport date may fall in: the conversion to Kyiv time and the deadline
+#: arithmetic stay in range, and every date is a valid xsd:date(Time) in DCAT-AP.
+DATE_YEARS = (1900, 2100)
+#: xsd:dateTime allows time-zone offsets up to ±14:00.
+_MAX_OFFSET = dt.timedelta(hours=14)
+_BOOLEAN_WORDS = ("true", "false", "1", "0", "yes", "no", "on", "off", "")
+
+
+def _date_problem(value: str) -> str | None:
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None  # isodate names a malformed date itself
+    lo, hi = DATE_YEARS
+    if not lo <= parsed.year <= hi:
+        return _("Enter a date between {start} and {end}.").format(start=f"{lo}-01-01", end=f"{hi}-12-31")
+    offset = parsed.utcoffset()
+    if offset is not None and (abs(offset) > _MAX_OFFSET or offset.seconds % 60 or offset.microseconds):
+        return _("The time zone offset {offset} is not valid: it must lie between -14:00 and +14:00.").format(
+            offset=_shown(text[19:] or text)
+        )
+    try:
+        parsed.astimezone(dt.timezone.utc)  # noqa: UP017
+        workdays.to_kyiv_date(parsed)
+    except (OverflowError, ValueError):
+        return _("Enter a date between {start} and {end}.").format(start=f"{lo}-01-01", end=f"{hi}-12-31")
+    return None
+
+
+def _clean_text(value: str) -> tuple[str, bool]:
+    """(cleaned text, whether it can be stored at all)."""
+    if _UNSTORABLE.search(value):
+        return value, False
+    return _NOT_XML.sub("", _BREAKS.sub("\n", value)), True
+
+
+def lutsk_clean_input(key, data, errors, context):
+    """Before validation, over the whole dataset: text that cannot be stored (NUL, lone
+    surrogates) and values of the wrong JSON type are refused with a clear message;
+    characters XML cannot hold are removed (Word's vertical tab becomes a line break);
+    dates outside the years a passport can mean, or with an offset xsd:dateTime cannot
+    hold, are refused. A refused value is taken out, so no later validator sees it."""
+    for k in list(data):
+        if not isinstance(k, tuple) or not k or not isinstance(k[-1], str) or k[-1].startswith("__"):
+            continue
+        value = data[k]
+        if value is missing or value is None:
+            continue
+        field = k[-1]
+        top = len(k) == 1
+        in_resource = len(k) == 3 and k[0] == "resources"
+        problem = None
+        if isinstance(value, str):
+            cleaned, storable = _clean_text(value)
+            if not storable:
+                problem = _(
+                    "The text contains a character that cannot be stored (a NUL or a broken "
+                    "Unicode character). Retype it or paste it as plain text."
+                )
+            else:
+                data[k] = value = cleaned
+                if top and field in _DATE_FIELDS:
+                    problem = _date_problem(value)
+                elif top and field == "private" and value.strip().lower() not in _BOOLEAN_WORDS:
+                    problem = _("Choose yes or no.")
+        elif (top and field in _TEXT_FIELDS) or (in_resource and field in _RESOURCE_TEXT_FIELDS):
+            if not (top and field in _DATE_FIELDS and isinstance(value, dt.date)):
+                problem = _("Must be text, not {kind}.").format(kind=type(value).__name__)
+        elif top and field == "private" and not isinstance(value, bool):
+            problem = _("Choose yes or no.")
+        if problem:
+            errors.setdefault(k, []).append(problem)
+            data[k] = True if top and field == "private" else missing

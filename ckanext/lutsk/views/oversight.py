@@ -31,6 +31,7 @@ from ckanext.lutsk.domain import (
     charts,
     dataset_register,
     restrictions,
+    tabular,
     timeliness,
     workdays,
 )
@@ -327,12 +328,13 @@ def updates_feed() -> Response:
         url = f"{site}/dataset/{row['name']}"
         entry = fg.add_entry()
         entry.id(f"{url}#{updated.isoformat()}")
-        entry.title(row["title"] or row["name"])
+        # What is stored may hold characters XML cannot (a vertical tab from Word): removed.
+        entry.title(tabular.clean_text(row["title"] or row["name"]))
         entry.link(href=url, rel="alternate", type="text/html")
         entry.updated(updated)
-        entry.author({"name": row["body_title"] or row.get("body") or ""})
+        entry.author({"name": tabular.clean_text(row["body_title"] or row.get("body") or "")})
         if row.get("notes"):
-            entry.summary((row["notes"] or "")[:500])
+            entry.summary(tabular.clean_text(row["notes"] or "")[:500])
     fg.updated(newest or dt.datetime.now(dt.timezone.utc))  # noqa: UP017
     return Response(fg.atom_str(pretty=True), mimetype="application/atom+xml")
 

@@ -4,8 +4,6 @@ it (fpdf2 and the DejaVu fonts installed)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 
@@ -13,6 +11,7 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
 from ckanext.lutsk import helpers, passport_pdf
+from ckanext.lutsk.domain import tabular
 from ckanext.lutsk.lang import current as current_lang
 from ckanext.lutsk.views import common
 
@@ -58,13 +57,9 @@ def download(id: str, fmt: str) -> Response:
             log.exception("passport PDF of %s failed", pkg["name"])
             return tk.abort(500, tk._("The passport could not be made as PDF; download it as CSV or JSON."))
     elif fmt == "csv":
-        out = io.StringIO()
-        out.write("\ufeff")  # so that spreadsheet programs read the Ukrainian text as UTF-8
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([row.number or "", row.label, row.plain()])
-        body = out.getvalue()
+        # BOM first (Excel reads the Ukrainian text as UTF-8); every cell inert
+        cells = ([row.number or "", row.label, row.plain()] for row in rows)
+        body = "".join(tabular.csv_lines(columns, cells))
     else:
         body = json.dumps(
             {"dataset": pkg["name"], "id": pkg["id"], "passport": [r.as_dict() for r in rows]},

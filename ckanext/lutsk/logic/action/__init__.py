@@ -8,6 +8,9 @@ from ckanext.lutsk.logic.action.deadlines import lutsk_deadline_report
 from ckanext.lutsk.logic.harvest_sources import package_create_action as package_create
 from ckanext.lutsk.logic.harvest_sources import package_patch_action as package_patch
 from ckanext.lutsk.logic.harvest_sources import package_update_action as package_update
+from ckanext.lutsk.logic.harvest_sources import resource_create_action as resource_create
+from ckanext.lutsk.logic.harvest_sources import resource_patch_action as resource_patch
+from ckanext.lutsk.logic.harvest_sources import resource_update_action as resource_update
 
 __all__ = [
     "dcat_catalog_search",
@@ -19,4 +22,7 @@ __all__ = [
     "package_create",
     "package_patch",
     "package_update",
+    "resource_create",
+    "resource_patch",
+    "resource_update",
 ]

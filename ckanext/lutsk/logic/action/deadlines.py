@@ -29,13 +29,25 @@ def _states(value: Any) -> list[str]:
     return values
 
 
+#: The days a report may be asked for: the deadline arithmetic stays in range.
+AS_OF_YEARS = (1991, 2100)
+
+
 def _as_of(value: Any) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise tk.Invalid(_("Enter a date as YYYY-MM-DD, not “{value}”.").format(value=value)) from None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            shown = str(value)[:80]
+            raise tk.Invalid(_("Enter a date as YYYY-MM-DD, not “{value}”.").format(value=shown)) from None
+    lo, hi = AS_OF_YEARS
+    if not lo <= value.year <= hi:
+        raise tk.Invalid(
+            _("Enter a date between {start} and {end}.").format(start=f"{lo}-01-01", end=f"{hi}-12-31")
+        )
+    return value
 
 
 def _body(value: Any) -> str:

@@ -21,6 +21,9 @@ def get_auth_functions() -> dict[str, Any]:
         "package_create": harvest_sources.package_create,
         "package_update": harvest_sources.package_update,
         "package_delete": harvest_sources.package_delete,
+        "bulk_update_delete": harvest_sources.bulk_update_delete,
+        "bulk_update_private": harvest_sources.bulk_update_private,
+        "bulk_update_public": harvest_sources.bulk_update_public,
     }
     if p.plugin_loaded("harvest"):  # chaining onto a missing auth function is an error
         functions.update(
