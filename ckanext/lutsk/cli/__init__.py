@@ -24,6 +24,7 @@ lutsk.add_command(publish_cli.publish)
 for _command in (
     oversight_cli.coverage_group,
     oversight_cli.history_group,
+    oversight_cli.oversight_group,
     oversight_cli.audit_plan_cmd,
     oversight_cli.register_group,
 ):
