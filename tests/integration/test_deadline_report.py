@@ -286,6 +286,35 @@ class TestPages:
         assert "cdn" not in page.body.lower()
         assert "Частка вчасно оновлених наборів даних за органами" in page.body
 
+    @pytest.mark.parametrize("list_sort", ["days", "-days", "due", "-due", "state", "-title"])
+    def test_overdue_list_is_paged_by_solr(self, app, world, monkeypatch, list_sort):
+        """Each page of the overdue list is cut by the index (start/rows), in the order the
+        full report gives, and the full report is not read to show it."""
+        from ckanext.lutsk.views import deadlines as views
+
+        token = world["users"]["ict"]["token"]
+        full = call_action(
+            "lutsk_deadline_report", context={"user": world["users"]["ict"]["name"]}, state="overdue"
+        )
+        sort, reverse = list_sort.lstrip("-"), list_sort.startswith("-")
+        expected = [r["name"] for r in deadline_report.sort_rows(full["datasets"], sort, reverse)]
+        assert len(expected) >= 3
+
+        def forbidden(*args, **kwargs):
+            raise AssertionError("the overview read every overdue dataset")
+
+        monkeypatch.setattr(deadline_report, "build_report", forbidden)
+        monkeypatch.setattr(views, "OVERDUE_PAGE_ROWS", 2)
+        shown = []
+        for number in range(1, (len(expected) + 1) // 2 + 1):
+            url = f"/lutsk/deadlines?list_sort={list_sort}&page={number}"
+            body = app.get(url, headers={"Authorization": token}).body
+            table = body[body.index('id="lutsk-overdue"') :]
+            shown.extend(
+                sorted((table.index(f'/dataset/{n}"'), n) for n in expected if f'/dataset/{n}"' in table)
+            )
+        assert [n for _i, n in shown] == expected
+
     def test_overview_sorted_by_on_time_share(self, app, world):
         token = world["users"]["ict"]["token"]
         page = app.get("/lutsk/deadlines?sort=-on_time", headers={"Authorization": token}).body

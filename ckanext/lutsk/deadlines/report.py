@@ -415,6 +415,72 @@ def build_report(
     }
 
 
+#: Solr orders of the overdue list that match ``sort_rows`` (the reason sorts as severity:
+#: "change" before "period"); a sort by body title is not in the index.
+SOLR_SORTS = {
+    "due": (status.NEXT_DUE_FIELD, status.REASON_FIELD, "title_string"),
+    "days": (status.NEXT_DUE_FIELD, "title_string"),
+    "title": ("title_string",),
+    "state": (status.REASON_FIELD, status.NEXT_DUE_FIELD),
+}
+
+
+def overdue_page(
+    context: Mapping[str, Any],
+    *,
+    as_of: date | None = None,
+    sort: str = "days",
+    reverse: bool = False,
+    offset: int = 0,
+    limit: int = 100,
+) -> dict[str, Any] | None:
+    """One page of the overdue public datasets, cut by Solr (``start``/``rows`` with the
+    sort in the index): ``count`` (all overdue), ``datasets`` (the page's rows, evaluated
+    afresh), ``as_of``, ``due_soon_days``. None when the page cannot be cut at the source:
+    a sort by body title, or datasets late only on data.gov.ua (report-only rows that the
+    index cannot order); the caller then takes the full overdue report."""
+    if sort not in SOLR_SORTS:
+        return None
+    as_of = as_of or workdays.kyiv_today()
+    calendar = config.calendar()
+    due_soon_days = config.due_soon_days()
+    national = national_deadlines(None, calendar) if counts_national() else {}
+    if any(due < as_of for _since, due in national.values()):
+        return None
+    frequencies = config.vocabulary("frequencies")
+    query = status.state_query(status.OVERDUE_STATES, as_of, due_soon_days=due_soon_days, calendar=calendar)
+    direction = "desc" if reverse else "asc"
+    result = tk.get_action("package_search")(
+        dict(context),
+        {
+            "q": "*:*",
+            "fq": "+" + query,
+            "fl": REPORT_FIELDS,
+            "rows": limit,
+            "start": offset,
+            "sort": ", ".join(f"{f} {direction}" for f in (*SOLR_SORTS[sort], "id")),
+            "include_private": False,
+            "facet": "false",
+        },
+    )
+    texts = _Texts(frequencies)
+    rows = [
+        make_row(
+            doc, as_of, frequencies=frequencies, calendar=calendar, due_soon_days=due_soon_days, texts=texts
+        )
+        for doc in result["results"]
+    ]
+    for row in rows:
+        if row["id"] in national:
+            apply_national(row, *national[row["id"]], as_of=as_of, calendar=calendar, texts=texts)
+    return {
+        "as_of": as_of.isoformat(),
+        "due_soon_days": due_soon_days,
+        "count": result["count"],
+        "datasets": rows,
+    }
+
+
 def national_deadlines(body: str | None, calendar: workdays.WorkCalendar) -> dict[str, tuple[date, date]]:
     """Dataset id → (day its national copy fell behind, last day to bring it in step), for
     every public dataset whose copy on data.gov.ua is behind (of one body, if given)."""
