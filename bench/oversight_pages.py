@@ -191,7 +191,9 @@ def child_measure(ini: Path, wdir: Path, runs: int) -> dict:
         year = today.year + 1
         model.Session.remove()
 
-    client = flask_app.test_client()
+    from werkzeug.test import Client
+
+    client = Client(app)  # the whole WSGI stack, middlewares (locale, auth) included
     auth = {"Authorization": token}
     pages = {
         "/lutsk/coverage": auth,
