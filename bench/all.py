@@ -4,11 +4,13 @@ measure, target, result, verdict.
 
 Each bench prints its summary rows as lines ``@@ measure<TAB>target<TAB>result<TAB>verdict``;
 its whole output goes to ``var/log/bench/<name>.log``. A bench that fails is a row too.
-Benches with options take them from the environment (BENCH_DATASETS, BENCH_ROUNDS, ...).
+Benches with options take them from the environment (BENCH_DATASETS, BENCH_ROUNDS, ...);
+``BENCH_ONLY=name,name`` runs only those.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -32,6 +34,9 @@ def main() -> int:
     logs.mkdir(parents=True, exist_ok=True)
     names = [n for n in ORDER if (ROOT / "bench" / f"{n}.py").exists()]
     names += sorted(p.stem for p in (ROOT / "bench").glob("*.py") if p.stem not in (*ORDER, "all"))
+    only = [n.strip() for n in os.environ.get("BENCH_ONLY", "").split(",") if n.strip()]
+    if only:
+        names = [n for n in names if n in only]
     rows: list[tuple[str, str, str, str, str]] = []
     failed = 0
     for name in names:

@@ -297,6 +297,7 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=int(os.environ.get("BENCH_DATASETS", "10000")))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--build-only", action="store_true", help="build or keep the world only")
     args = parser.parse_args()
     n = args.datasets
     t0 = time.perf_counter()
@@ -310,6 +311,8 @@ def main() -> None:
             else f"kept (built once in {info['build_s']:.0f} s)"
         )
     )
+    if args.build_only:
+        return
     res = _child("measure", ini, _world_dir(n), str(args.runs))
     cli_new = _child("cli", ini, _world_dir(n), "stored")
     cli_old = _child("cli", ini, _world_dir(n), "old")

@@ -233,9 +233,9 @@ def test_the_plan_from_stored_facts_is_the_plan_from_the_records():
         registry=REGISTRY,
         facts={k: audit_plan.BodyFacts.from_json(v) for k, v in facts.items()},
         cells=annex835.coverage_matrix(ANNEX, records),
-        history=history,
-        late_days=late,
-        names=names,
+        past=audit_plan.HistoryFacts.from_json(
+            json.loads(json.dumps(audit_plan.history_facts(history, late, names).to_json()))
+        ),
         calendar=CAL,
         today=TODAY,
     )

@@ -313,6 +313,68 @@ def _states(counts: Mapping[str, int]) -> Iterable[str]:
             yield state
 
 
+@dataclass(frozen=True)
+class HistoryFacts:
+    """What the plan needs of the past year's history (``history_facts``): per body the
+    on-time share over the year, the days recorded and its ten datasets late longest."""
+
+    on_time_year: Mapping[str, float | None]
+    history_days: Mapping[str, int]
+    late_year: Mapping[str, tuple[tuple[str, str, int], ...]]
+    city_year: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "on_time_year": dict(self.on_time_year),
+            "history_days": dict(self.history_days),
+            "late_year": {k: [list(t) for t in v] for k, v in self.late_year.items()},
+            "city_year": self.city_year,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> HistoryFacts:
+        return cls(
+            on_time_year=dict(data["on_time_year"]),
+            history_days={k: int(v) for k, v in data["history_days"].items()},
+            late_year={
+                k: tuple((str(a), str(b), int(c)) for a, b, c in v) for k, v in data["late_year"].items()
+            },
+            city_year=data["city_year"],
+        )
+
+
+def history_facts(
+    history: Mapping[str, Sequence[timeliness.DayCounts]],
+    late_days: Mapping[str, tuple[str, int]],
+    names: Callable[[Iterable[str]], Mapping[str, tuple[str, str, str]]],
+) -> HistoryFacts:
+    """``history``: per body, the daily counts of the window; ``late_days``: per package id,
+    (body, days late); ``names``: package ids → (name, title, body) of those still present
+    (asked only for the ten worst of each body, and any tied with the tenth)."""
+    days_by_body: dict[str, list[tuple[int, str]]] = {}
+    for package_id, (body, days) in late_days.items():
+        days_by_body.setdefault(body, []).append((days, package_id))
+    wanted: list[str] = []
+    for entries in days_by_body.values():
+        entries.sort(reverse=True)
+        floor = entries[min(len(entries), 10) - 1][0]
+        wanted.extend(pid for days, pid in entries if days >= floor)
+    named = names(wanted)
+    late_by_body: dict[str, list[tuple[str, str, int]]] = {}
+    for package_id in wanted:
+        body, days = late_days[package_id]
+        name, title, now_body = named.get(package_id, (package_id, "", body))
+        late_by_body.setdefault(now_body or body, []).append((name, title, days))
+    return HistoryFacts(
+        on_time_year={slug: timeliness.period_share(series) for slug, series in history.items()},
+        history_days={slug: len(series) for slug, series in history.items()},
+        late_year={
+            slug: tuple(sorted(rows, key=lambda t: (-t[2], t[0]))[:10]) for slug, rows in late_by_body.items()
+        },
+        city_year=timeliness.period_share(timeliness.city_series(history)),
+    )
+
+
 def build_plan(
     params: AuditParams,
     *,
@@ -336,9 +398,7 @@ def build_plan(
         registry=registry,
         facts=body_facts(records),
         cells=annex835.coverage_matrix(annex, records),
-        history=history,
-        late_days=late_days,
-        names=lambda ids: {i: names[i] for i in ids if i in names},
+        past=history_facts(history, late_days, lambda ids: {i: names[i] for i in ids if i in names}),
         calendar=calendar,
         today=today,
     )
@@ -350,41 +410,22 @@ def plan_from_facts(
     registry: Registry,
     facts: Mapping[str, BodyFacts],
     cells: Iterable[annex835.Cell],
-    history: Mapping[str, Sequence[timeliness.DayCounts]],
-    late_days: Mapping[str, tuple[str, int]],
-    names: Callable[[Iterable[str]], Mapping[str, tuple[str, str, str]]],
+    past: HistoryFacts,
     calendar: WorkCalendar,
     today: dt.date,
 ) -> AuditPlan:
-    """The plan from per-body ``facts`` (``body_facts``) and the coverage ``cells``.
-    ``names``: package ids → (name, title, body) of those still present."""
+    """The plan from per-body ``facts`` (``body_facts``), the coverage ``cells`` and the
+    facts of the past year (``history_facts``)."""
     cells_by_body: dict[str, list[annex835.Cell]] = {}
     for cell in cells:
         if not cell.extra:
             cells_by_body.setdefault(cell.body, []).append(cell)
-    # Only the ten worst per body are shown: name those (and any tied with the tenth).
-    days_by_body: dict[str, list[tuple[int, str]]] = {}
-    for package_id, (body, days) in late_days.items():
-        days_by_body.setdefault(body, []).append((days, package_id))
-    wanted: list[str] = []
-    for entries in days_by_body.values():
-        entries.sort(reverse=True)
-        floor = entries[min(len(entries), 10) - 1][0]
-        wanted.extend(pid for days, pid in entries if days >= floor)
-    named = names(wanted)
-    late_by_body: dict[str, list[tuple[str, str, int]]] = {}
-    for package_id in wanted:
-        body, days = late_days[package_id]
-        name, title, now_body = named.get(package_id, (package_id, "", body))
-        late_by_body.setdefault(now_body or body, []).append((name, title, days))
-
     empty = BodyFacts(0, 0, completeness.body_score(()), 0.0, {}, ())
     bodies = [b for b in registry if b.active or (b.slug in facts and facts[b.slug].datasets)]
     plans = []
     for body in bodies:
         held = facts.get(body.slug, empty)
         body_score = held.score
-        series = history.get(body.slug, ())
         body_cells = cells_by_body.get(body.slug, [])
         counts = dict.fromkeys(annex835.STATUSES, 0)
         for cell in body_cells:
@@ -398,10 +439,10 @@ def plan_from_facts(
             completeness=body_score.percent,
             weakest=tuple(body_score.weakest()),
             on_time_now=timeliness.on_time_share(_states(held.states)),
-            on_time_year=timeliness.period_share(series),
-            history_days=len(series),
+            on_time_year=past.on_time_year.get(body.slug),
+            history_days=past.history_days.get(body.slug, 0),
             late_now=held.late_now,
-            late_year=tuple(sorted(late_by_body.get(body.slug, []), key=lambda t: (-t[2], t[0]))[:10]),
+            late_year=past.late_year.get(body.slug, ()),
             mandatory=len(body_cells),
             coverage=counts,
             missing=tuple(c.row for c in body_cells if c.status == annex835.MISSING),
@@ -451,7 +492,7 @@ def plan_from_facts(
         "late_now": sum(len(p.late_now) for p in scheduled),
         "completeness": round(sum(f.percent_sum for f in facts.values()) / scored, 1) if scored else None,
         "on_time_now": timeliness.on_time_share(_states(all_states)),
-        "on_time_year": timeliness.period_share(timeliness.city_series(history)),
+        "on_time_year": past.city_year,
     }
     return AuditPlan(params, today, history_window(params, today), tuple(scheduled), totals)
 

@@ -162,7 +162,7 @@ def audit_plan_page() -> str:
             "default_deadline": config.audit_deadline(),
             "default_per_day": config.audits_per_day(),
             "reason_label": oversight_helpers.lutsk_audit_reason_label,
-            "check_label": oversight_helpers.lutsk_check_label,
+            "check_label": _lookup(oversight_helpers.check_labels()),
             "lang": current_lang(),
             "kind_label": oversight.kind_label(current_lang()),
         },
@@ -210,12 +210,13 @@ def body_quality(id: str) -> str:
         {
             "group_dict": group_dict,
             "group_type": group_dict.get("type") or "organization",
-            "records": page.items,
+            "records": oversight_stored.with_scores(page.items),
             "page": page if len(records) > QUALITY_PAGE_ROWS else None,
             "body_score": stored_quality.value.body_score if stored_quality else completeness.body_score(()),
             "cells": cells,
-            "check_label": oversight_helpers.lutsk_check_label,
-            "rating_label": oversight_helpers.lutsk_rating_label,
+            # Labels looked up once, not per row (gettext per cell costs more than the rows).
+            "check_label": _lookup(oversight_helpers.check_labels()),
+            "rating_label": _lookup(oversight_helpers.rating_labels(), "—"),
             "lang": current_lang(),
             "computed": _computed(stored_quality),
         },
@@ -353,6 +354,10 @@ def register_export(fmt: str) -> Response:
 
 
 # --------------------------------------------------------------------------- stored computations
+
+
+def _lookup(labels: dict[str, str], missing: str | None = None):
+    return lambda key: labels.get(key or "", missing if missing is not None else key)
 
 
 def _enqueue() -> None:
