@@ -80,7 +80,12 @@ class TestServedFromStorage:
     def test_pages_show_when_they_were_computed(self, app, world, monkeypatch):
         monkeypatch.setattr(catalogue, "load_records", _forbidden)
         headers = _as(world, "ict")
-        pages = ("/lutsk/coverage", "/organization/economic-policy/quality", "/lutsk/audit-plan?year=2027")
+        pages = (
+            "/lutsk/coverage",
+            "/organization/economic-policy/quality",
+            "/organization/ict/quality",  # a body without datasets: computed, empty
+            "/lutsk/audit-plan?year=2027",
+        )
         for url in pages:
             page = app.get(url, headers=headers).body
             assert "Обчислено" in page and "за київським часом" in page, url

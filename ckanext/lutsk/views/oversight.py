@@ -195,8 +195,13 @@ def body_quality(id: str) -> str:
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, _("Organization not found"))
     _require("lutsk_deadline_report", {"body": group_dict["name"]})
-    stored_quality = _stored(oversight_stored.body_quality(group_dict["name"]))
     stored_cells = oversight_stored.coverage_cells()
+    stored_quality = oversight_stored.body_quality(group_dict["name"])
+    if stored_quality is None and stored_cells is not None:
+        # Refreshed since, and the body had no dataset then: nothing to show, nothing to queue.
+        empty = oversight_stored.Quality([], completeness.body_score(()))
+        stored_quality = oversight_stored.Stored(empty, stored_cells.computed_at, stored_cells.stale)
+    stored_quality = _stored(stored_quality)
     records = stored_quality.value.records if stored_quality else []
     page = Page(
         collection=records,
