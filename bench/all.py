@@ -29,6 +29,15 @@ ORDER = (
 )
 
 
+def table(rows: list[tuple[str, str, str, str, str]]) -> str:
+    headers = ("bench", "measure", "target", "result", "verdict")
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    lines = [" | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(lines)
+
+
 def main() -> int:
     logs = ROOT / "var" / "log" / "bench"
     logs.mkdir(parents=True, exist_ok=True)
@@ -62,12 +71,7 @@ def main() -> int:
         elif not found:
             rows.append((name, "(no summary rows)", "", f"see var/log/bench/{name}.log", "n/a"))
         print(f"  {took:.0f} s", flush=True)
-    headers = ("bench", "measure", "target", "result", "verdict")
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    line = " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
-    print("\n" + line + "\n" + "-+-".join("-" * w for w in widths))
-    for r in rows:
-        print(" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+    print("\n" + table(rows))
     over = sum(1 for r in rows if r[4] in ("OVER", "FAIL"))
     print(f"\n{len(rows)} rows, {over} over target or failed")
     return 1 if failed else 0
