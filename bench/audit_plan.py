@@ -447,6 +447,11 @@ def main() -> None:
         f"ratio ours/that {hist / res['naive_bytes']:.2f}",
     ]
     print("\n".join(lines))
+    verdict = "OK" if total < 30 else "OVER"
+    print(f"@@ audit plan + files, read from the catalogue, at {DATASETS}\t< 30 s\t{total:.1f} s\t{verdict}")
+    print(f"@@ audit plan peak memory at {DATASETS}\t< 500 MB\t{rss:.0f} MB\t{'OK' if rss < 500 else 'OVER'}")
+    snap = res["snapshot_s"]
+    print(f"@@ daily history snapshot at {DATASETS}\t< 30 s\t{snap:.1f} s\t{'OK' if snap < 30 else 'OVER'}")
 
 
 if __name__ == "__main__":

@@ -201,6 +201,7 @@ def print_page(pages: dict[str, tuple[float, float]]) -> None:
     print(f"  lutsk profile                        : {lutsk_wall * 1000:.0f} ms / {lutsk_cpu * 1000:.0f} ms")
     print(f"  stock euro_dcat_ap_3                 : {stock_wall * 1000:.0f} ms / {stock_cpu * 1000:.0f} ms")
     print(f"  ratio lutsk/stock                    : {ratio:.2f} / {cpu_ratio:.2f} (target <= 1.2) {verdict}")
+    print(f"@@ /catalog.ttl page lutsk/stock (wall / CPU)\t<= 1.2\t{ratio:.2f} / {cpu_ratio:.2f}\t{verdict}")
 
 
 def whole_catalogue(client, total: int) -> float:

@@ -199,6 +199,8 @@ def run(count: int, peer) -> None:
             f"({writes} writes, {reads} reads)"
         )
         print(f"RATIO publisher rate / bare rate = {pub_rate / bare_rate:.2f}  (target >= 0.80)")
+        ok = "OK" if pub_rate / bare_rate >= 0.8 else "OVER"
+        print(f"@@ publisher rate / bare ckanapi rate\t>= 0.80\t{pub_rate / bare_rate:.2f}\t{ok}")
 
         # A re-run comes later (cron, the next change): let the peer's search index catch up
         # with the last writes (its soft commit is one second), as it would have by then.
@@ -213,6 +215,9 @@ def run(count: int, peer) -> None:
         )
         print(f"RATIO re-run writes = {again.writes}  (target 0)")
         print(f"RATIO re-run time / full run time = {100 * rerun / pub_time:.1f} %  (target <= 5 %)")
+        print(f"@@ publish re-run writes\t0\t{again.writes}\t{'OK' if again.writes == 0 else 'OVER'}")
+        share = 100 * rerun / pub_time
+        print(f"@@ publish re-run time / full run\t<= 5 %\t{share:.1f} %\t{'OK' if share <= 5 else 'OVER'}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from ckanext.lutsk.deadlines import status
 from ckanext.lutsk.domain import mapping, vocabularies
 from ckanext.lutsk.logic import auth
 from ckanext.lutsk.logic.auth import datasets as auth_datasets
+from ckanext.lutsk.oversight import stored as oversight_stored
 
 
 # Each part is found by tk.blanket under CKAN's conventional name (helpers, logic.action,
@@ -61,6 +62,7 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def configure(self, config_: tk.CKANConfig) -> None:
         publisher.register_session_events()
+        oversight_stored.register_session_events()
         # Load the working-day calendar now, so a broken file is logged (with its line) at
         # start-up; the portal keeps serving on the fallback (see config.calendar).
         config.calendar()
@@ -82,12 +84,15 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_create(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         publisher.note_change(pkg_dict)
+        oversight_stored.note_change(pkg_dict)
 
     def after_dataset_update(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         publisher.note_change(pkg_dict)
+        oversight_stored.note_change(pkg_dict)
 
     def after_dataset_delete(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         publisher.note_change({**pkg_dict, "state": "deleted"})
+        oversight_stored.note_change(pkg_dict)
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         body = pkg_dict.pop("owner_body", None)

@@ -270,6 +270,43 @@ class TestAccess:
         else:
             assert "лише" in resp.json["error"]["message"]
 
+    @pytest.mark.parametrize("sort", ["due", "days", "state", "body"])
+    @pytest.mark.parametrize("states", [["overdue"], None])
+    def test_rows_and_start_page_the_report(self, world, monkeypatch, sort, states):
+        """``rows``/``start``: the pages put together are the full report's list, and the
+        counts still cover every matching dataset; for the overdue report in an order the
+        index holds, Solr cuts the page (the full list is never read)."""
+        ctx = {"user": world["users"]["sysadmin"]["name"]}
+        filters = {"state": states} if states else {}
+        full = call_action("lutsk_deadline_report", context=dict(ctx), sort=sort, **filters)
+        assert full["count"] >= 3
+
+        def forbidden(*args, **kwargs):
+            raise AssertionError("the paged report read every dataset")
+
+        if states and sort != "body":
+            monkeypatch.setattr(deadline_report, "search_docs", forbidden)
+        pages = []
+        for start in range(0, full["count"], 2):
+            page = call_action(
+                "lutsk_deadline_report", context=dict(ctx), sort=sort, rows=2, start=start, **filters
+            )
+            assert page["count"] == full["count"]
+            assert page["summary"] == full["summary"] and page["totals"] == full["totals"]
+            pages += page["datasets"]
+        if sort != "days":  # days: equal working days may order by date, then title
+            assert [r["name"] for r in pages] == [r["name"] for r in full["datasets"]]
+        assert sorted(r["name"] for r in pages) == sorted(r["name"] for r in full["datasets"])
+
+    def test_rows_out_of_range_is_a_409_in_ukrainian(self, app, world):
+        resp = app.get(
+            "/api/3/action/lutsk_deadline_report",
+            query_string={"rows": "5000"},
+            headers={"Authorization": world["users"]["sysadmin"]["token"]},
+            status=409,
+        )
+        assert resp.json["error"]["rows"] == ["Введіть ціле число від 0 до 1000, а не «5000»."]
+
     def test_bad_filter_through_the_api_is_a_409_in_ukrainian(self, app, world):
         resp = app.get(
             "/api/3/action/lutsk_deadline_report",
@@ -292,6 +329,35 @@ class TestPages:
         assert "lutsk-charts.js" in page.body
         assert "cdn" not in page.body.lower()
         assert "Частка вчасно оновлених наборів даних за органами" in page.body
+
+    @pytest.mark.parametrize("list_sort", ["days", "-days", "due", "-due", "state", "-title"])
+    def test_overdue_list_is_paged_by_solr(self, app, world, monkeypatch, list_sort):
+        """Each page of the overdue list is cut by the index (start/rows), in the order the
+        full report gives, and the full report is not read to show it."""
+        from ckanext.lutsk.views import deadlines as views
+
+        token = world["users"]["ict"]["token"]
+        full = call_action(
+            "lutsk_deadline_report", context={"user": world["users"]["ict"]["name"]}, state="overdue"
+        )
+        sort, reverse = list_sort.lstrip("-"), list_sort.startswith("-")
+        expected = [r["name"] for r in deadline_report.sort_rows(full["datasets"], sort, reverse)]
+        assert len(expected) >= 3
+
+        def forbidden(*args, **kwargs):
+            raise AssertionError("the overview read every overdue dataset")
+
+        monkeypatch.setattr(deadline_report, "build_report", forbidden)
+        monkeypatch.setattr(views, "OVERDUE_PAGE_ROWS", 2)
+        shown = []
+        for number in range(1, (len(expected) + 1) // 2 + 1):
+            url = f"/lutsk/deadlines?list_sort={list_sort}&page={number}"
+            body = app.get(url, headers={"Authorization": token}).body
+            table = body[body.index('id="lutsk-overdue"') :]
+            shown.extend(
+                sorted((table.index(f'/dataset/{n}"'), n) for n in expected if f'/dataset/{n}"' in table)
+            )
+        assert [n for _i, n in shown] == expected
 
     def test_overview_sorted_by_on_time_share(self, app, world):
         token = world["users"]["ict"]["token"]

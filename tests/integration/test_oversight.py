@@ -21,6 +21,7 @@ from ckanext.lutsk import config
 from ckanext.lutsk.domain import workdays
 from ckanext.lutsk.model import history
 from ckanext.lutsk.oversight import service as oversight
+from ckanext.lutsk.oversight import stored as oversight_stored
 from tests.lutsk_factories import body_org, dataset, passport, site_user, staff
 
 T = workdays.kyiv_today()
@@ -66,6 +67,8 @@ def world(fresh_portal):
         )
     model.Session.commit()
     oversight.take_snapshot()
+    # What the background job does after those changes (pages serve what it stored).
+    oversight_stored.refresh()
     return {"users": users}
 
 

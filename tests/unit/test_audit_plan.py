@@ -213,3 +213,46 @@ def test_xlsx_cells_are_inert():
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert all(c.data_type != "f" for c in cells)
     assert "'" + evil in {c.value for c in cells}
+
+
+def test_the_plan_from_stored_facts_is_the_plan_from_the_records():
+    """The pages draw the plan from per-body facts stored as JSON (no dataset read per
+    request): the same plan as from the records themselves, and only the ten worst
+    datasets of each body over the year are looked up by id."""
+    import json
+
+    records = [
+        _rec("programmes", "economic-policy", row="L45"),
+        _rec("budget", "finance-budget", state="overdue_frequency", row="L31"),
+        _rec("budget-old", "finance-budget", state="overdue_change"),
+        _rec("draft", "education", private=True, row="L25"),
+        *(_rec(f"late-{i:02d}", "education", state="overdue_change") for i in range(12)),
+    ]
+    late = {f"id-late-{i:02d}": ("education", 100 + i) for i in range(12)}
+    late["id-gone"] = ("finance-budget", 7)
+    history = {"finance-budget": [DayCounts(D(2026, 1, 10), {"on_time": 1, "overdue_change": 3})]}
+    direct = _plan(records, history=history, late=late)
+    facts = json.loads(json.dumps({k: f.to_json() for k, f in audit_plan.body_facts(records).items()}))
+    asked: list[str] = []
+    by_id = {r["id"]: (r["name"], r["title"], r["body"]) for r in records}
+
+    def names(ids):
+        asked.extend(ids)
+        return {i: by_id[i] for i in ids if i in by_id}
+
+    stored = audit_plan.plan_from_facts(
+        _params(),
+        registry=REGISTRY,
+        facts={k: audit_plan.BodyFacts.from_json(v) for k, v in facts.items()},
+        cells=annex835.coverage_matrix(ANNEX, records),
+        past=audit_plan.HistoryFacts.from_json(
+            json.loads(json.dumps(audit_plan.history_facts(history, late, names).to_json()))
+        ),
+        calendar=CAL,
+        today=TODAY,
+    )
+    assert stored == direct
+    assert len(asked) == 11, "ten of education's twelve, and the one of finance"
+    edu = {bp.slug: bp for bp in stored.bodies}["education"]
+    assert [t[0] for t in edu.late_year] == [f"late-{i:02d}" for i in range(11, 1, -1)]
+    assert {bp.slug: bp for bp in stored.bodies}["finance-budget"].late_year == (("id-gone", "", 7),)

@@ -29,6 +29,7 @@ lutsk.add_command(national_cli.national)
 for _command in (
     oversight_cli.coverage_group,
     oversight_cli.history_group,
+    oversight_cli.oversight_group,
     oversight_cli.audit_plan_cmd,
     oversight_cli.register_group,
 ):

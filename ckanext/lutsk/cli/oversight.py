@@ -14,8 +14,9 @@ from ckanext.lutsk.domain import annex835, dataset_register, workdays
 from ckanext.lutsk.domain.audit_plan import AuditParamError
 from ckanext.lutsk.model import catalogue, history
 from ckanext.lutsk.oversight import service as oversight
+from ckanext.lutsk.oversight import stored
 
-__all__ = ["audit_plan_cmd", "coverage_group", "history_group", "register_group"]
+__all__ = ["audit_plan_cmd", "coverage_group", "history_group", "oversight_group", "register_group"]
 
 # The CLI option of each audit parameter, for messages that name it.
 _OPTION = {"year": "--year", "deadline": "--deadline", "start": "--start", "per_day": "--per-day"}
@@ -105,7 +106,14 @@ def audit_plan_cmd(
         target = Path(output or f"audit-plan-{params.year}.{fmt}")
         if not target.parent.is_dir():
             raise click.BadParameter(f"directory {target.parent} does not exist", param_hint="--output")
-        plan = oversight.build_audit_plan(params)
+        # From the stored facts, brought up to date first when a dataset changed since.
+        result = stored.audit_plan_of(params)
+        if result is None or result.stale:
+            stored.refresh()
+            result = stored.audit_plan_of(params)
+        if result is None:
+            raise click.ClickException("the oversight figures could not be computed")
+        plan = result.value
     except AuditParamError as e:
         raise click.UsageError(
             "\n".join(f"{_OPTION.get(p.field, p.field)}: {p.message}" for p in e.problems)
@@ -120,6 +128,22 @@ def audit_plan_cmd(
         f"Wrote {target}: {len(plan.bodies)} bodies, audits {_day(first)}–{_day(last)}, "
         f"{plan.totals['missing']} mandatory datasets missing, "
         f"history {_day(plan.window[0])}–{_day(plan.window[1])}"
+    )
+
+
+@click.group("oversight")
+def oversight_group() -> None:
+    """The stored computations behind the oversight pages and the public register."""
+
+
+@oversight_group.command("refresh")
+def oversight_refresh() -> None:
+    """Recompute the register, the coverage matrix, the audit plan's facts and every body's
+    completeness (run nightly from cron: deadline states move with the date)."""
+    counts = stored.refresh()
+    click.echo(
+        f"Stored: {counts['datasets']} datasets of {counts['bodies']} bodies, "
+        f"{counts['public']} in the register, {counts['linked']} linked to annex rows"
     )
 
 

@@ -349,10 +349,14 @@ def build_report(
     as_of: date | None = None,
     sort: str = "due",
     due_soon_days: int | None = None,
+    start: int = 0,
+    rows: int | None = None,
 ) -> dict[str, Any]:
     """The report as plain data: ``datasets`` (rows), ``summary`` (per body) and ``totals``.
 
-    ``due_soon_days`` overrides the portal's setting (the reminders' own horizon).
+    ``due_soon_days`` overrides the portal's setting (the reminders' own horizon). With
+    ``rows``, ``datasets`` holds that many from ``start``, cut by Solr where it can order
+    them (see ``_paged``); otherwise the page is cut from the full list.
     """
     as_of = as_of or workdays.kyiv_today()
     wanted = expand_states(states) if states else list(REPORT_STATES)
@@ -361,7 +365,22 @@ def build_report(
         due_soon_days = config.due_soon_days()
     frequencies = config.vocabulary("frequencies")
 
+    page_rows = rows  # ``rows`` names the report's rows below
     national = national_deadlines(body, calendar) if counts_national() else {}
+    if page_rows is not None:
+        paged = _paged(
+            context,
+            body=body,
+            wanted=wanted,
+            as_of=as_of,
+            sort=sort,
+            due_soon_days=due_soon_days,
+            national=national,
+            start=start,
+            rows=page_rows,
+        )
+        if paged is not None:
+            return paged
     # The index knows the passport's state only: a copy late nationally is one of the datasets
     # behind that are on time here. Those are read by id (Solr takes ~1,000 clauses a query);
     # beyond that, every dataset on time here is read.
@@ -409,7 +428,170 @@ def build_report(
         "states": wanted,
         "due_soon_days": due_soon_days,
         "count": len(rows),
-        "datasets": sort_rows(rows, sort),
+        "datasets": sort_rows(rows, sort)[start : start + page_rows if page_rows is not None else None],
+        "summary": summary,
+        "totals": totals(summary),
+        "calendar_error": str(calendar_error) if calendar_error else None,
+        "counts_national": counts_national(),
+    }
+
+
+#: Solr orders of the overdue list that match ``sort_rows`` (the reason sorts as severity:
+#: "change" before "period"); a sort by body title is not in the index.
+SOLR_SORTS = {
+    "due": (status.NEXT_DUE_FIELD, status.REASON_FIELD, "title_string"),
+    "days": (status.NEXT_DUE_FIELD, "title_string"),
+    "title": ("title_string",),
+    "state": (status.REASON_FIELD, status.NEXT_DUE_FIELD),
+}
+
+
+def overdue_page(
+    context: Mapping[str, Any],
+    *,
+    as_of: date | None = None,
+    sort: str = "days",
+    reverse: bool = False,
+    offset: int = 0,
+    limit: int = 100,
+) -> dict[str, Any] | None:
+    """One page of the overdue public datasets, cut by Solr (``start``/``rows`` with the
+    sort in the index): ``count`` (all overdue), ``datasets`` (the page's rows, evaluated
+    afresh), ``as_of``, ``due_soon_days``. None when the page cannot be cut at the source:
+    a sort by body title, or datasets late only on data.gov.ua (report-only rows that the
+    index cannot order); the caller then takes the full overdue report."""
+    if sort not in SOLR_SORTS:
+        return None
+    as_of = as_of or workdays.kyiv_today()
+    calendar = config.calendar()
+    due_soon_days = config.due_soon_days()
+    national = national_deadlines(None, calendar) if counts_national() else {}
+    if any(due < as_of for _since, due in national.values()):
+        return None
+    frequencies = config.vocabulary("frequencies")
+    query = status.state_query(status.OVERDUE_STATES, as_of, due_soon_days=due_soon_days, calendar=calendar)
+    direction = "desc" if reverse else "asc"
+    result = tk.get_action("package_search")(
+        dict(context),
+        {
+            "q": "*:*",
+            "fq": "+" + query,
+            "fl": REPORT_FIELDS,
+            "rows": limit,
+            "start": offset,
+            "sort": ", ".join(f"{f} {direction}" for f in (*SOLR_SORTS[sort], "id")),
+            "include_private": False,
+            "facet": "false",
+        },
+    )
+    texts = _Texts(frequencies)
+    rows = [
+        make_row(
+            doc, as_of, frequencies=frequencies, calendar=calendar, due_soon_days=due_soon_days, texts=texts
+        )
+        for doc in result["results"]
+    ]
+    for row in rows:
+        if row["id"] in national:
+            apply_national(row, *national[row["id"]], as_of=as_of, calendar=calendar, texts=texts)
+    return {
+        "as_of": as_of.isoformat(),
+        "due_soon_days": due_soon_days,
+        "count": result["count"],
+        "datasets": rows,
+    }
+
+
+def _paged(
+    context: Mapping[str, Any],
+    *,
+    body: str | None,
+    wanted: list[str],
+    as_of: date,
+    sort: str,
+    due_soon_days: int,
+    national: Mapping[str, tuple[date, date]],
+    start: int,
+    rows: int,
+) -> dict[str, Any] | None:
+    """The report with one page of ``rows`` datasets cut by Solr, and its counts per body
+    and state from facet counts (one query per state): nothing reads every dataset.
+    None when Solr cannot give the page: a sort by body title, or a copy late on
+    data.gov.ua that would move a dataset between states (report-only rows), or states other
+    than the overdue ones (their order in ``sort_rows`` is not the index's: no next-due date,
+    severity apart from the reason)."""
+    if sort not in SOLR_SORTS or any(due < as_of for _since, due in national.values()):
+        return None
+    if not wanted or not set(wanted) <= set(LATE_STATES):  # no copy late nationally: see above
+        return None
+    calendar = config.calendar()
+    frequencies = config.vocabulary("frequencies")
+    indexed = [s for s in wanted if s in ALL_STATES]
+    scope = f"+organization:{solr_literal(body)} " if body else ""
+    search = tk.get_action("package_search")
+    per_body: dict[str, dict[str, int]] = {}
+    for state in indexed:
+        query = status.state_query([state], as_of, due_soon_days=due_soon_days, calendar=calendar)
+        result = search(
+            dict(context),
+            {
+                "q": "*:*",
+                "fq": f"{scope}+{query}",
+                "rows": 0,
+                "facet.field": ["organization"],
+                "facet.limit": -1,
+                "include_private": False,
+            },
+        )
+        for slug, n in result["facets"].get("organization", {}).items():
+            per_body.setdefault(slug, dict.fromkeys(REPORT_STATES, 0))[state] += n
+    docs: list[dict[str, Any]] = []
+    count = 0
+    if indexed:
+        query = status.state_query(indexed, as_of, due_soon_days=due_soon_days, calendar=calendar)
+        result = search(
+            dict(context),
+            {
+                "q": "*:*",
+                "fq": f"{scope}+{query}",
+                "fl": REPORT_FIELDS,
+                "rows": rows,
+                "start": start,
+                "sort": ", ".join(f"{f} asc" for f in (*SOLR_SORTS[sort], "id")),
+                "include_private": False,
+                "facet": "false",
+            },
+        )
+        docs, count = result["results"], result["count"]
+    texts = _Texts(frequencies)
+    page = [
+        make_row(
+            doc, as_of, frequencies=frequencies, calendar=calendar, due_soon_days=due_soon_days, texts=texts
+        )
+        for doc in docs
+    ]
+    for row in page:
+        if row["id"] in national:
+            apply_national(row, *national[row["id"]], as_of=as_of, calendar=calendar, texts=texts)
+    if body:
+        per_body.setdefault(body, dict.fromkeys(REPORT_STATES, 0))
+    summary = [
+        _with_shares(
+            {"body": slug, "body_title": _body_title(slug), "total": sum(counts.values()), "counts": counts}
+        )
+        for slug, counts in per_body.items()
+    ]
+    summary.sort(key=lambda e: e["body_title"].casefold())
+    calendar_error = config.calendar_error()
+    return {
+        "as_of": as_of.isoformat(),
+        "body": body,
+        "states": wanted,
+        "due_soon_days": due_soon_days,
+        "count": count,
+        "start": start,
+        "rows": rows,
+        "datasets": page,
         "summary": summary,
         "totals": totals(summary),
         "calendar_error": str(calendar_error) if calendar_error else None,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -235,6 +235,146 @@ class AuditPlan:
     totals: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class BodyFacts:
+    """What the plan needs of one body's datasets, so that the plan can be drawn from
+    stored facts without reading every dataset again (see ``body_facts``)."""
+
+    datasets: int
+    public: int
+    #: Completeness of the body's datasets, and the sum of their percentages (for totals).
+    score: completeness.BodyScore
+    percent_sum: float
+    #: Deadline states of the public datasets: how many in each.
+    states: Mapping[str, int]
+    #: Currently late public datasets: (name, title, state), by name.
+    late_now: tuple[tuple[str, str, str], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "datasets": self.datasets,
+            "public": self.public,
+            "score": {
+                "datasets": self.score.datasets,
+                "percent": self.score.percent,
+                "pass_rates": dict(self.score.pass_rates),
+            },
+            "percent_sum": self.percent_sum,
+            "states": dict(self.states),
+            "late_now": [list(t) for t in self.late_now],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> BodyFacts:
+        score = data["score"]
+        return cls(
+            datasets=int(data["datasets"]),
+            public=int(data["public"]),
+            score=completeness.BodyScore(int(score["datasets"]), score["percent"], dict(score["pass_rates"])),
+            percent_sum=float(data["percent_sum"]),
+            states={str(k): int(v) for k, v in data["states"].items()},
+            late_now=tuple((str(a), str(b), str(c)) for a, b, c in data["late_now"]),
+        )
+
+
+def body_facts(records: Iterable[Mapping[str, Any]]) -> dict[str, BodyFacts]:
+    """Per body: the facts the plan needs of its datasets. ``records`` as for
+    ``build_plan`` (one body's or all; records without a body are skipped)."""
+    by_body: dict[str, list[Mapping[str, Any]]] = {}
+    for rec in records:
+        if rec.get("body"):
+            by_body.setdefault(rec["body"], []).append(rec)
+    out = {}
+    for slug, held in by_body.items():
+        public = [r for r in held if not r.get("private")]
+        scores = [r["score"] for r in held if r.get("score") is not None]
+        states: dict[str, int] = {}
+        for r in public:
+            state = r.get("state") or ""
+            states[state] = states.get(state, 0) + 1
+        out[slug] = BodyFacts(
+            datasets=len(held),
+            public=len(public),
+            score=completeness.body_score(scores),
+            percent_sum=sum(s.percent for s in scores),
+            states=states,
+            late_now=tuple(
+                (r["name"], r.get("title") or "", r["state"])
+                for r in sorted(public, key=lambda r: r["name"])
+                if r.get("state") in annex835.LATE_STATES
+            ),
+        )
+    return out
+
+
+def _states(counts: Mapping[str, int]) -> Iterable[str]:
+    for state, n in counts.items():
+        for _ in range(n):
+            yield state
+
+
+@dataclass(frozen=True)
+class HistoryFacts:
+    """What the plan needs of the past year's history (``history_facts``): per body the
+    on-time share over the year, the days recorded and its ten datasets late longest."""
+
+    on_time_year: Mapping[str, float | None]
+    history_days: Mapping[str, int]
+    late_year: Mapping[str, tuple[tuple[str, str, int], ...]]
+    city_year: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "on_time_year": dict(self.on_time_year),
+            "history_days": dict(self.history_days),
+            "late_year": {k: [list(t) for t in v] for k, v in self.late_year.items()},
+            "city_year": self.city_year,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> HistoryFacts:
+        return cls(
+            on_time_year=dict(data["on_time_year"]),
+            history_days={k: int(v) for k, v in data["history_days"].items()},
+            late_year={
+                k: tuple((str(a), str(b), int(c)) for a, b, c in v) for k, v in data["late_year"].items()
+            },
+            city_year=data["city_year"],
+        )
+
+
+def history_facts(
+    history: Mapping[str, Sequence[timeliness.DayCounts]],
+    late_days: Mapping[str, tuple[str, int]],
+    names: Callable[[Iterable[str]], Mapping[str, tuple[str, str, str]]],
+) -> HistoryFacts:
+    """``history``: per body, the daily counts of the window; ``late_days``: per package id,
+    (body, days late); ``names``: package ids → (name, title, body) of those still present
+    (asked only for the ten worst of each body, and any tied with the tenth)."""
+    days_by_body: dict[str, list[tuple[int, str]]] = {}
+    for package_id, (body, days) in late_days.items():
+        days_by_body.setdefault(body, []).append((days, package_id))
+    wanted: list[str] = []
+    for entries in days_by_body.values():
+        entries.sort(reverse=True)
+        floor = entries[min(len(entries), 10) - 1][0]
+        wanted.extend(pid for days, pid in entries if days >= floor)
+    named = names(wanted)
+    late_by_body: dict[str, list[tuple[str, str, int]]] = {}
+    for package_id in wanted:
+        body, days = late_days[package_id]
+        name, title, now_body = named.get(package_id, (package_id, "", body))
+        late_by_body.setdefault(now_body or body, []).append((name, title, days))
+    return HistoryFacts(
+        on_time_year={slug: timeliness.period_share(series) for slug, series in history.items()},
+        history_days={slug: len(series) for slug, series in history.items()},
+        late_year={
+            slug: tuple(sorted(rows, key=lambda t: (-t[2], t[0]))[:10]) for slug, rows in late_by_body.items()
+        },
+        city_year=timeliness.period_share(timeliness.city_series(history)),
+    )
+
+
 def build_plan(
     params: AuditParams,
     *,
@@ -252,35 +392,40 @@ def build_plan(
     counts of the past year; ``late_days``: per package id, (body, days late).
     Raises ``AuditParamError`` when the deadline leaves too few working days."""
     records = list(records)
-    by_body: dict[str, list[Mapping[str, Any]]] = {}
-    for rec in records:
-        if rec.get("body"):
-            by_body.setdefault(rec["body"], []).append(rec)
-    names = {rec["id"]: rec for rec in records if rec.get("id")}
-    cells = annex835.coverage_matrix(annex, records)
+    names = {r["id"]: (r["name"], r.get("title") or "", r["body"]) for r in records if r.get("id")}
+    return plan_from_facts(
+        params,
+        registry=registry,
+        facts=body_facts(records),
+        cells=annex835.coverage_matrix(annex, records),
+        past=history_facts(history, late_days, lambda ids: {i: names[i] for i in ids if i in names}),
+        calendar=calendar,
+        today=today,
+    )
+
+
+def plan_from_facts(
+    params: AuditParams,
+    *,
+    registry: Registry,
+    facts: Mapping[str, BodyFacts],
+    cells: Iterable[annex835.Cell],
+    past: HistoryFacts,
+    calendar: WorkCalendar,
+    today: dt.date,
+) -> AuditPlan:
+    """The plan from per-body ``facts`` (``body_facts``), the coverage ``cells`` and the
+    facts of the past year (``history_facts``)."""
     cells_by_body: dict[str, list[annex835.Cell]] = {}
     for cell in cells:
         if not cell.extra:
             cells_by_body.setdefault(cell.body, []).append(cell)
-    late_by_body: dict[str, list[tuple[str, str, int]]] = {}
-    for package_id, (body, days) in late_days.items():
-        rec = names.get(package_id)
-        name, title = (rec["name"], rec.get("title") or "") if rec else (package_id, "")
-        late_by_body.setdefault(rec["body"] if rec else body, []).append((name, title, days))
-
-    bodies = [b for b in registry if b.active or by_body.get(b.slug)]
+    empty = BodyFacts(0, 0, completeness.body_score(()), 0.0, {}, ())
+    bodies = [b for b in registry if b.active or (b.slug in facts and facts[b.slug].datasets)]
     plans = []
     for body in bodies:
-        held = by_body.get(body.slug, [])
-        public = [r for r in held if not r.get("private")]
-        scores = [r["score"] for r in held if r.get("score") is not None]
-        body_score = completeness.body_score(scores)
-        late_now = tuple(
-            (r["name"], r.get("title") or "", r["state"])
-            for r in sorted(public, key=lambda r: r["name"])
-            if r.get("state") in annex835.LATE_STATES
-        )
-        series = history.get(body.slug, ())
+        held = facts.get(body.slug, empty)
+        body_score = held.score
         body_cells = cells_by_body.get(body.slug, [])
         counts = dict.fromkeys(annex835.STATUSES, 0)
         for cell in body_cells:
@@ -288,16 +433,16 @@ def build_plan(
         plan = BodyPlan(
             slug=body.slug,
             body=body,
-            datasets=len(held),
-            public=len(public),
-            drafts=len(held) - len(public),
+            datasets=held.datasets,
+            public=held.public,
+            drafts=held.datasets - held.public,
             completeness=body_score.percent,
             weakest=tuple(body_score.weakest()),
-            on_time_now=timeliness.on_time_share(r.get("state") for r in public),
-            on_time_year=timeliness.period_share(series),
-            history_days=len(series),
-            late_now=late_now,
-            late_year=tuple(sorted(late_by_body.get(body.slug, []), key=lambda t: (-t[2], t[0]))[:10]),
+            on_time_now=timeliness.on_time_share(_states(held.states)),
+            on_time_year=past.on_time_year.get(body.slug),
+            history_days=past.history_days.get(body.slug, 0),
+            late_now=held.late_now,
+            late_year=past.late_year.get(body.slug, ()),
             mandatory=len(body_cells),
             coverage=counts,
             missing=tuple(c.row for c in body_cells if c.status == annex835.MISSING),
@@ -333,16 +478,21 @@ def build_plan(
         slot = i // params.per_day
         # Spread the audits evenly over the working days, earliest for the highest risk.
         scheduled.append(replace(plan, audit_date=days[(slot * len(days)) // needed]))
+    all_states: dict[str, int] = {}
+    for f in facts.values():
+        for state, n in f.states.items():
+            all_states[state] = all_states.get(state, 0) + n
+    scored = sum(f.score.datasets for f in facts.values())
     totals = {
         "bodies": len(scheduled),
-        "datasets": len(records),
+        "datasets": sum(f.datasets for f in facts.values()),
         "public": sum(p.public for p in scheduled),
         "mandatory": sum(p.mandatory for p in scheduled),
         "missing": sum(len(p.missing) for p in scheduled),
         "late_now": sum(len(p.late_now) for p in scheduled),
-        "completeness": completeness.body_score(r["score"] for r in records if r.get("score")).percent,
-        "on_time_now": timeliness.on_time_share(r.get("state") for r in records if not r.get("private")),
-        "on_time_year": timeliness.period_share(timeliness.city_series(history)),
+        "completeness": round(sum(f.percent_sum for f in facts.values()) / scored, 1) if scored else None,
+        "on_time_now": timeliness.on_time_share(_states(all_states)),
+        "on_time_year": past.city_year,
     }
     return AuditPlan(params, today, history_window(params, today), tuple(scheduled), totals)
 

@@ -10,10 +10,12 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.pagination import Page
 from flask import Blueprint, Response
 
+from ckanext.lutsk import config
 from ckanext.lutsk.deadlines import overview as deadline_overview
 from ckanext.lutsk.deadlines import report as deadline_report
-from ckanext.lutsk.deadlines.status import LATE_STATES
+from ckanext.lutsk.deadlines.status import LATE_STATES, REPORT_STATES
 from ckanext.lutsk.logic import errors
+from ckanext.lutsk.logic.action.deadlines import report_schema
 from ckanext.lutsk.views.common import context
 
 _ = tk._
@@ -55,18 +57,34 @@ def overview() -> str:
 
     The rows are the report for ``state=overdue``; the per-body counts are Solr facet
     counts (``deadline_overview``): the full report would read every dataset."""
-    report = _report({"state": "overdue", **_params("as_of")})
-    summary = deadline_overview.summary(report)
     body_sort, body_reverse = _sort_arg(deadline_report.SUMMARY_SORTS, "sort", "body")
     list_sort, list_reverse = _sort_arg(deadline_report.SORTS, "list_sort", "days")
+    page_number = tk.h.get_page_number(tk.request.args)
+    paged = _overdue_page(list_sort, list_reverse, page_number)
+    if paged is None:
+        # Sorted by body title, or with datasets late only on data.gov.ua: the whole list.
+        report = _report({"state": "overdue", **_params("as_of")})
+        overdue = [r for r in report["datasets"] if r["state"] in LATE_STATES]
+        summary = deadline_overview.summary(report)
+        collection, count, presliced = (
+            deadline_report.sort_rows(overdue, list_sort, list_reverse),
+            None,
+            False,
+        )
+    else:
+        report = {**paged, "totals": {"counts": dict.fromkeys(REPORT_STATES, 0)}, "datasets": []}
+        summary = deadline_overview.summary(report)
+        collection, count, presliced = paged["datasets"], paged["count"], True
+        report = {**report, "calendar_error": _calendar_error()}
     sort = ("-" if body_reverse else "") + body_sort
     list_sort_arg = ("-" if list_reverse else "") + list_sort
-    overdue = [r for r in report["datasets"] if r["state"] in LATE_STATES]
     params = {"as_of": report["as_of"], "sort": sort, "list_sort": list_sort_arg}
     page = Page(
-        collection=deadline_report.sort_rows(overdue, list_sort, list_reverse),
-        page=tk.h.get_page_number(tk.request.args),
+        collection=collection,
+        page=page_number,
         items_per_page=OVERDUE_PAGE_ROWS,
+        item_count=count,
+        presliced_list=presliced,
         url=lambda **kw: tk.h.url_for("lutsk_deadlines.overview", **{**params, **kw}) + "#lutsk-overdue",
     )
     return tk.render(
@@ -75,12 +93,38 @@ def overview() -> str:
             "report": {**report, "totals": deadline_report.totals(summary)},
             "summary": deadline_report.sort_summary(summary, body_sort, body_reverse),
             "overdue": page.items,
-            "overdue_count": len(overdue),
+            "overdue_count": page.item_count,
             "page": page,
             "sort": sort,
             "list_sort": list_sort_arg,
         },
     )
+
+
+def _overdue_page(sort: str, reverse: bool, page_number: int) -> dict[str, Any] | None:
+    """The page of overdue datasets cut by Solr (``deadline_report.overdue_page``), with the
+    action's own parameter checks and permission."""
+    ctx = context()
+    data, errors = tk.navl_validate({"state": "overdue", **_params("as_of")}, report_schema(), ctx)
+    if errors:
+        return None  # the action names the error
+    try:
+        tk.check_access("lutsk_deadline_report", ctx, data)
+    except tk.NotAuthorized:
+        return None  # the action refuses
+    return deadline_report.overdue_page(
+        ctx,
+        as_of=data.get("as_of"),
+        sort=sort,
+        reverse=reverse,
+        offset=(max(page_number, 1) - 1) * OVERDUE_PAGE_ROWS,
+        limit=OVERDUE_PAGE_ROWS,
+    )
+
+
+def _calendar_error() -> str | None:
+    error = config.calendar_error()
+    return str(error) if error else None
 
 
 @deadlines_bp.route("/organization/<id>/deadlines")

@@ -16,12 +16,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from babel.dates import format_date
 from ckan import model
-from flask import Blueprint, Response
+from ckan.lib.pagination import Page
+from flask import Blueprint, Response, stream_with_context
+from werkzeug.http import http_date
 
 from ckanext.lutsk import config
 from ckanext.lutsk.deadlines import overview as deadline_overview
@@ -29,7 +32,7 @@ from ckanext.lutsk.domain import (
     annex835,
     audit_plan,
     charts,
-    dataset_register,
+    completeness,
     restrictions,
     tabular,
     timeliness,
@@ -39,9 +42,11 @@ from ckanext.lutsk.helpers import oversight as oversight_helpers
 from ckanext.lutsk.lang import current as current_lang
 from ckanext.lutsk.model import catalogue, history
 from ckanext.lutsk.oversight import service as oversight
+from ckanext.lutsk.oversight import stored as oversight_stored
 from ckanext.lutsk.views.common import context
 
 _ = tk._
+log = logging.getLogger(__name__)
 
 __all__ = ["oversight_bp"]
 
@@ -51,6 +56,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MEDIA = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX, "docx": DOCX}
 FEED_SIZE = 30
+#: Datasets a page of a body's quality list shows.
+QUALITY_PAGE_ROWS = 100
 SPARK: dict[str, Any] = {"width": 180, "height": 36, "left": 2, "right": 2, "top": 3, "bottom": 3}
 
 
@@ -75,8 +82,8 @@ def _file(data: bytes, fmt: str, name: str) -> Response:
 @oversight_bp.route("/lutsk/coverage")
 def coverage_page() -> str:
     _require("lutsk_reports")
-    records = oversight.load()
-    cells = oversight.coverage_cells(records)
+    stored_cells = _stored(oversight_stored.coverage_cells())
+    cells = stored_cells.value if stored_cells else []
     summary = annex835.body_summary(cells)
     body = tk.request.args.get("body") or ""
     wanted = tk.request.args.get("status") or ""
@@ -103,6 +110,7 @@ def coverage_page() -> str:
             "body_title": lambda slug: reg.title_of(slug, lang),
             "lang": lang,
             "annex_error": config.annex_error(),
+            "computed": _computed(stored_cells),
         },
     )
 
@@ -112,8 +120,10 @@ def coverage_export(fmt: str) -> Response:
     _require("lutsk_reports")
     if fmt not in ("csv", "xlsx"):
         return tk.abort(404, _("Unknown format"))
-    cells = oversight.coverage_cells(oversight.load())
-    data = oversight.coverage_file(cells, fmt, current_lang())
+    stored_cells = _stored(oversight_stored.coverage_cells())
+    if stored_cells is None:
+        return _not_ready()
+    data = oversight.coverage_file(stored_cells.value, fmt, current_lang())
     return _file(data, fmt, f"coverage-835-{workdays.kyiv_today().isoformat()}")
 
 
@@ -124,12 +134,14 @@ def _plan_args() -> dict[str, str]:
     return {k: tk.request.args[k] for k in ("year", "deadline", "start", "per_day") if tk.request.args.get(k)}
 
 
-def _plan_or_errors(args: dict[str, str]) -> tuple[audit_plan.AuditPlan | None, list[dict[str, str]]]:
+def _plan_or_errors(
+    args: dict[str, str],
+) -> tuple[oversight_stored.Stored | None, list[dict[str, str]]]:
     try:
         params = oversight.audit_params(
             args.get("year"), args.get("deadline"), args.get("start"), args.get("per_day")
         )
-        return oversight.build_audit_plan(params), []
+        return _stored(oversight_stored.audit_plan_of(params)), []
     except audit_plan.AuditParamError as exc:
         labels = oversight_helpers.field_labels()
         return None, [
@@ -147,11 +159,12 @@ def audit_plan_page() -> str:
     _require("lutsk_reports")
     args = _plan_args()
     today = workdays.kyiv_today()
-    plan, errors = _plan_or_errors(args) if args.get("year") else (None, [])
+    stored_plan, errors = _plan_or_errors(args) if args.get("year") else (None, [])
     return tk.render(
         "lutsk/oversight/audit_plan.html",
         {
-            "plan": plan,
+            "plan": stored_plan.value if stored_plan else None,
+            "computed": _computed(stored_plan),
             "errors": errors,
             "error_fields": {e["field"] for e in errors},
             "args": args,
@@ -159,7 +172,7 @@ def audit_plan_page() -> str:
             "default_deadline": config.audit_deadline(),
             "default_per_day": config.audits_per_day(),
             "reason_label": oversight_helpers.lutsk_audit_reason_label,
-            "check_label": oversight_helpers.lutsk_check_label,
+            "check_label": _lookup(oversight_helpers.check_labels()),
             "lang": current_lang(),
             "kind_label": oversight.kind_label(current_lang()),
         },
@@ -171,11 +184,14 @@ def audit_plan_export(fmt: str) -> Response:
     _require("lutsk_reports")
     if fmt not in ("xlsx", "docx"):
         return tk.abort(404, _("Unknown format"))
-    plan, errors = _plan_or_errors(_plan_args())
-    if plan is None:
+    stored_plan, errors = _plan_or_errors(_plan_args())
+    if errors or not _plan_args().get("year"):
         return tk.abort(
             400, " ".join(f"{e['label']}: {e['message']}" for e in errors) or _("Choose the year.")
         )
+    if stored_plan is None:
+        return _not_ready()
+    plan = stored_plan.value
     return _file(oversight.audit_plan_file(plan, fmt, current_lang()), fmt, f"audit-plan-{plan.params.year}")
 
 
@@ -189,23 +205,35 @@ def body_quality(id: str) -> str:
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, _("Organization not found"))
     _require("lutsk_deadline_report", {"body": group_dict["name"]})
-    records = oversight.load(body=group_dict["name"])
-    records.sort(key=lambda r: (r["score"].percent, r["name"]))
-    from ckanext.lutsk.domain import completeness
-
-    body_score = completeness.body_score(r["score"] for r in records)
-    cells = [c for c in oversight.coverage_cells(records) if c.body == group_dict["name"]]
+    stored_cells = oversight_stored.coverage_cells()
+    stored_quality = oversight_stored.body_quality(group_dict["name"])
+    if stored_quality is None and stored_cells is not None:
+        # Refreshed since, and the body had no dataset then: nothing to show, nothing to queue.
+        empty = oversight_stored.Quality([], completeness.body_score(()))
+        stored_quality = oversight_stored.Stored(empty, stored_cells.computed_at, stored_cells.stale)
+    stored_quality = _stored(stored_quality)
+    records = stored_quality.value.records if stored_quality else []
+    page = Page(
+        collection=records,
+        page=tk.h.get_page_number(tk.request.args),
+        items_per_page=QUALITY_PAGE_ROWS,
+        url=lambda **kw: tk.h.url_for("lutsk_oversight.body_quality", id=group_dict["name"], **kw),
+    )
+    cells = [c for c in stored_cells.value if c.body == group_dict["name"]] if stored_cells else []
     return tk.render(
         "lutsk/oversight/body_quality.html",
         {
             "group_dict": group_dict,
             "group_type": group_dict.get("type") or "organization",
-            "records": records,
-            "body_score": body_score,
+            "records": oversight_stored.with_scores(page.items),
+            "page": page if len(records) > QUALITY_PAGE_ROWS else None,
+            "body_score": stored_quality.value.body_score if stored_quality else completeness.body_score(()),
             "cells": cells,
-            "check_label": oversight_helpers.lutsk_check_label,
-            "rating_label": oversight_helpers.lutsk_rating_label,
+            # Labels looked up once, not per row (gettext per cell costs more than the rows).
+            "check_label": _lookup(oversight_helpers.check_labels()),
+            "rating_label": _lookup(oversight_helpers.rating_labels(), "—"),
             "lang": current_lang(),
+            "computed": _computed(stored_quality),
         },
     )
 
@@ -355,7 +383,59 @@ def register_export(fmt: str) -> Response:
     """The public register of datasets in the national portal's columns."""
     if fmt not in ("csv", "xlsx"):
         return tk.abort(404, _("Unknown format"))
-    rows = oversight.register_rows(catalogue.load_records(public_only=True))
-    lang = current_lang()
-    data = dataset_register.to_csv(rows) if fmt == "csv" else dataset_register.to_xlsx(rows, lang=lang)
-    return _file(data, fmt, f"register-{workdays.kyiv_today().isoformat()}")
+    meta = oversight_stored.register_meta(fmt)
+    if meta is None:
+        return _not_ready()
+    if meta.stale:
+        _enqueue()
+    # Streamed in slices from the stored file: the request never holds the whole register.
+    name = f"register-{workdays.kyiv_today().isoformat()}.{fmt}"
+    return Response(
+        stream_with_context(oversight_stored.register_stream(fmt)),
+        mimetype=MEDIA[fmt].split(";")[0],
+        headers={
+            "Content-Type": MEDIA[fmt],
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Length": str(meta.size),
+            "Last-Modified": http_date(meta.computed_at),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- stored computations
+
+
+def _lookup(labels: dict[str, str], missing: str | None = None):
+    return lambda key: labels.get(key or "", missing if missing is not None else key)
+
+
+def _enqueue() -> None:
+    try:
+        oversight_stored.enqueue()
+    except Exception as e:  # Redis down: the page still shows what is stored
+        log.error("oversight: could not queue a refresh: %s", e)
+
+
+def _stored(value: oversight_stored.Stored | None) -> oversight_stored.Stored | None:
+    """A stored value as is; a stale or missing one also queues a refresh."""
+    if value is None or value.stale:
+        _enqueue()
+    return value
+
+
+def _computed(value: oversight_stored.Stored | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {
+        "when": value.computed_at.astimezone(workdays.KYIV).strftime("%d.%m.%Y %H:%M"),
+        "stale": value.stale,
+    }
+
+
+def _not_ready() -> Response:
+    return Response(
+        _("The file is being prepared; try again in a minute."),
+        status=503,
+        mimetype="text/plain",
+        headers={"Retry-After": "60"},
+    )

@@ -68,6 +68,23 @@ def _sort(value: Any) -> str:
     return value
 
 
+def _count(limit: int | None):
+    def validator(value: Any) -> int:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = -1
+        if limit is not None and not 0 <= number <= limit:
+            raise tk.Invalid(
+                _("Enter a whole number from 0 to {limit}, not “{value}”.").format(limit=limit, value=value)
+            )
+        if number < 0:
+            raise tk.Invalid(_("Enter a whole number, 0 or more, not “{value}”.").format(value=value))
+        return number
+
+    return validator
+
+
 def report_schema() -> dict[str, list]:
     ignore_missing = tk.get_validator("ignore_missing")
     return {
@@ -75,6 +92,8 @@ def report_schema() -> dict[str, list]:
         "state": [ignore_missing, _states],
         "as_of": [ignore_missing, _as_of],
         "sort": [ignore_missing, _sort],
+        "start": [ignore_missing, _count(None)],
+        "rows": [ignore_missing, _count(deadline_report.PAGE_ROWS)],
     }
 
 
@@ -90,6 +109,9 @@ def lutsk_deadline_report(context: Context, data_dict: dict[str, Any]) -> dict[s
         = both overdue states); default all.
     :param as_of: the day (YYYY-MM-DD, default today in Kyiv).
     :param sort: ``due`` (default), ``days``, ``body``, ``title`` or ``state``.
+    :param rows: return only this many datasets (at most 1,000), from ``start`` (default 0):
+        the page is cut by the search index, and ``count``, ``summary`` and ``totals`` still
+        cover every matching dataset (from facet counts). Without ``rows``: all of them.
 
     :returns: ``as_of``, ``count``, ``datasets`` (one row each: state, next due date,
         working days, responsible person…), ``summary`` (per body: counts by state and
@@ -105,4 +127,6 @@ def lutsk_deadline_report(context: Context, data_dict: dict[str, Any]) -> dict[s
         states=data.get("state"),
         as_of=data.get("as_of"),
         sort=data.get("sort") or "due",
+        start=data.get("start") or 0,
+        rows=data.get("rows"),
     )

@@ -1,0 +1,362 @@
+"""Stored oversight computations: what must look at every dataset is computed here by a
+background job (``refresh_job``, queued when a dataset changes) or by the nightly cron
+(``ckan lutsk oversight refresh``), kept in ``lutsk_computed`` and served from there, so
+no page or export reads the whole catalogue to answer one request.
+
+Keys:
+
+* ``coverage``: the datasets linked to an annex-835 row (brief records): the matrix is
+  drawn from them at once (a few hundred cells).
+* ``facts``: per body, what the audit plan needs (``audit_plan.BodyFacts``).
+* ``quality:<body>``: the body's datasets with their passport completeness, worst first.
+* ``register.csv`` / ``register.xlsx``: the public register, as files streamed to the
+  reader in slices.
+
+A change of a dataset (``note_change``, from IPackageController) marks the keys it
+touches as changed in the same transaction and, once committed, queues one refresh.
+Pages show when the value was computed and that a newer one is on the way.
+The refresh reads the catalogue one body at a time, so its memory stays that of the
+largest body, not of the whole catalogue.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
+from ckan import model
+from sqlalchemy import event
+
+from ckanext.lutsk import config
+from ckanext.lutsk.domain import annex835, audit_plan, completeness, dataset_register, workdays
+from ckanext.lutsk.model import catalogue, computed, history
+from ckanext.lutsk.oversight import service
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "COVERAGE",
+    "FACTS",
+    "REGISTER",
+    "Stored",
+    "audit_plan_of",
+    "body_quality",
+    "coverage_cells",
+    "enqueue",
+    "note_change",
+    "refresh",
+    "refresh_job",
+    "register_meta",
+    "register_stream",
+]
+
+COVERAGE = "coverage"
+FACTS = "facts"
+REGISTER = {"csv": "register.csv", "xlsx": "register.xlsx"}
+JOB_ID = "lutsk-oversight-refresh"
+_PENDING = "lutsk_oversight_refresh"
+
+
+def quality_key(body: str) -> str:
+    return f"quality:{body}"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)  # noqa: UP017
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A stored value with when it was computed and whether a change waits for it."""
+
+    value: Any
+    computed_at: dt.datetime
+    stale: bool
+
+
+# --------------------------------------------------------------------------- computing
+
+
+def _bodies(conn: sa.engine.Connection) -> list[str]:
+    rows = conn.execute(
+        sa.text(
+            """SELECT DISTINCT g.name FROM "group" g JOIN package p ON p.owner_org = g.id
+               WHERE g.is_organization AND p.state = 'active' AND p.type = 'dataset'
+               ORDER BY g.name"""
+        )
+    )
+    return [r.name for r in rows]
+
+
+def _brief(rec: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "name": rec["name"],
+        "title": rec.get("title") or "",
+        "private": bool(rec.get("private")),
+        "state": rec.get("state"),
+        "body": rec.get("body"),
+        "annex835_row": rec.get("annex835_row"),
+    }
+
+
+def _quality_row(rec: Mapping[str, Any]) -> dict[str, Any]:
+    score: completeness.Score = rec["score"]
+    return {
+        "name": rec["name"],
+        "title": rec.get("title") or "",
+        "private": bool(rec.get("private")),
+        "passed": list(score.passed),
+        "failed": list(score.failed),
+    }
+
+
+def _score_json(score: completeness.BodyScore) -> dict[str, Any]:
+    return {"datasets": score.datasets, "percent": score.percent, "pass_rates": dict(score.pass_rates)}
+
+
+def refresh(today: dt.date | None = None) -> dict[str, int]:
+    """Compute and store every key, reading the catalogue body by body. Returns the
+    number of datasets seen per kind (for the CLI)."""
+    today = today or workdays.kyiv_today()
+    started = _now()
+    conn = model.Session.connection()
+    linked: list[dict[str, Any]] = []
+    facts: dict[str, dict[str, Any]] = {}
+    register: list[dict[str, str]] = []
+    seen = 0
+    bodies = _bodies(conn)
+    for body in bodies:
+        records = service.enrich(catalogue.load_records(conn, body=body), today)
+        seen += len(records)
+        linked.extend(_brief(r) for r in records if r.get("annex835_row"))
+        for slug, f in audit_plan.body_facts(records).items():
+            facts[slug] = f.to_json()
+        rows = sorted(records, key=lambda r: (r["score"].percent, r["name"]))
+        score = completeness.body_score(r["score"] for r in records)
+        payload = {"score": _score_json(score), "records": [_quality_row(r) for r in rows]}
+        computed.put(conn, quality_key(body), _json(payload), started)
+        register.extend(service.register_rows(records))
+        del records, rows
+    # Bodies with no dataset left: an empty page, not an old one.
+    for (key,) in conn.execute(
+        sa.select(computed.COMPUTED.c.key).where(computed.COMPUTED.c.key.like("quality:%"))
+    ):
+        if key.split(":", 1)[1] not in bodies:
+            computed.put(
+                conn, key, _json({"score": _score_json(completeness.body_score(())), "records": []}), started
+            )
+    computed.put(conn, COVERAGE, _json(linked), started)
+    computed.put(conn, FACTS, _json(facts), started)
+    register.sort(key=lambda r: r["identifier"])
+    computed.put(conn, REGISTER["csv"], dataset_register.to_csv(register), started)
+    computed.put(conn, REGISTER["xlsx"], dataset_register.to_xlsx(register, lang="uk"), started)
+    model.Session.commit()
+    # The past year of the plan drawn up now (next year's), so its first reader waits for nothing.
+    _history_facts(today - dt.timedelta(days=364), today)
+    return {"datasets": seen, "bodies": len(bodies), "public": len(register), "linked": len(linked)}
+
+
+def refresh_job() -> dict[str, int]:
+    """The background job: one refresh of every stored computation."""
+    try:
+        return refresh()
+    except Exception:
+        model.Session.rollback()
+        raise
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- invalidating
+
+
+def note_change(pkg_dict: Mapping[str, Any]) -> None:
+    """From IPackageController: a dataset changed. Its body's values (and the whole-portal
+    ones) are marked changed in the same transaction; one refresh is queued after commit."""
+    if pkg_dict.get("type", "dataset") != "dataset":
+        return
+    keys = [COVERAGE, FACTS, *REGISTER.values()]
+    body = _body_name(pkg_dict)
+    if body:
+        keys.append(quality_key(body))
+    session = model.Session()
+    computed.mark_changed(session.connection(), keys, _now())
+    session.info[_PENDING] = True
+
+
+def _body_name(pkg_dict: Mapping[str, Any]) -> str | None:
+    org = pkg_dict.get("organization")
+    if isinstance(org, Mapping) and org.get("name"):
+        return str(org["name"])
+    owner = pkg_dict.get("owner_org")
+    if owner:
+        group = model.Group.get(owner)
+        return group.name if group else None
+    return None
+
+
+def enqueue() -> Any:
+    """Queue one refresh unless one is already waiting (it reads the catalogue when it
+    runs, so one waiting job covers every change before it)."""
+    from ckan.lib.redis import connect_to_redis
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+
+    with contextlib.suppress(NoSuchJobError):
+        waiting = Job.fetch(JOB_ID, connection=connect_to_redis())
+        if waiting.get_status(refresh=False) in (JobStatus.QUEUED, JobStatus.DEFERRED):
+            return waiting
+    return tk.enqueue_job(refresh_job, title="lutsk oversight refresh", rq_kwargs={"job_id": JOB_ID})
+
+
+def _after_commit(session) -> None:
+    if session.info.pop(_PENDING, None):
+        try:
+            enqueue()
+        except Exception as e:  # Redis down must not fail the user's save; the nightly cron catches up
+            log.error("oversight: could not queue a refresh: %s", e)
+
+
+def _after_rollback(session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+def register_session_events() -> None:
+    if not event.contains(model.Session, "after_commit", _after_commit):
+        event.listen(model.Session, "after_commit", _after_commit)
+        event.listen(model.Session, "after_soft_rollback", _after_rollback)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _load(key: str) -> Stored | None:
+    got = computed.get(model.Session.connection(), key)
+    if got is None:
+        return None
+    meta, payload = got
+    return Stored(json.loads(payload), meta.computed_at, meta.stale)
+
+
+def coverage_cells() -> Stored | None:
+    """The coverage matrix from the stored linked datasets (None: not computed yet)."""
+    stored = _load(COVERAGE)
+    if stored is None:
+        return None
+    return Stored(annex835.coverage_matrix(config.annex(), stored.value), stored.computed_at, stored.stale)
+
+
+@dataclass(frozen=True)
+class Quality:
+    records: Sequence[dict[str, Any]]
+    body_score: completeness.BodyScore
+
+
+def body_quality(body: str) -> Stored | None:
+    """A body's datasets (worst first; plain dicts, see ``with_scores``) and its score."""
+    stored = _load(quality_key(body))
+    if stored is None:
+        return None
+    score = stored.value["score"]
+    body_score = completeness.BodyScore(score["datasets"], score["percent"], score["pass_rates"])
+    return Stored(Quality(stored.value["records"], body_score), stored.computed_at, stored.stale)
+
+
+def with_scores(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records of a page with their ``completeness.Score`` (only those shown)."""
+    return [{**r, "score": completeness.Score(tuple(r["passed"]), tuple(r["failed"]))} for r in records]
+
+
+def audit_plan_of(params: audit_plan.AuditParams, today: dt.date | None = None) -> Stored | None:
+    """The plan from the stored facts and coverage, the history and the names of the
+    few datasets it lists (None: not computed yet). Raises ``AuditParamError``."""
+    today = today or workdays.kyiv_today()
+    facts = _load(FACTS)
+    cells = coverage_cells()
+    if facts is None or cells is None:
+        return None
+    start, end = audit_plan.history_window(params, today)
+    plan = audit_plan.plan_from_facts(
+        params,
+        registry=config.registry(),
+        facts={slug: audit_plan.BodyFacts.from_json(f) for slug, f in facts.value.items()},
+        cells=cells.value,
+        past=_history_facts(start, end),
+        calendar=config.calendar(),
+        today=today,
+    )
+    return Stored(
+        plan,
+        min(facts.computed_at, cells.computed_at),
+        facts.stale or cells.stale,
+    )
+
+
+def _history_facts(start: dt.date, end: dt.date) -> audit_plan.HistoryFacts:
+    """The past year's facts for the window, stored under the window and the last snapshot
+    day (a new snapshot makes a new key): the year of history is read once a day, not per
+    request."""
+    conn = model.Session.connection()
+    span = history.bounds(conn)
+    last = span[1].isoformat() if span else "-"
+    key = f"history:{start.isoformat()}:{end.isoformat()}:{last}"
+    got = computed.get(conn, key)
+    if got is not None:
+        return audit_plan.HistoryFacts.from_json(json.loads(got[1]))
+    past = audit_plan.history_facts(
+        history.daily_counts(conn, start, end), history.late_days(conn, start, end), _names
+    )
+    try:
+        with model.Session.begin_nested():
+            conn.execute(
+                # Windows of an earlier snapshot day are out of date.
+                sa.delete(computed.COMPUTED).where(
+                    computed.COMPUTED.c.key.like("history:%"), ~computed.COMPUTED.c.key.like(f"%:{last}")
+                )
+            )
+            computed.put(conn, key, _json(past.to_json()), _now())
+        model.Session.commit()
+    except sa.exc.SQLAlchemyError as e:  # two first readers at once: the other one stored it
+        log.warning("oversight: history facts not stored: %s", e)
+    return past
+
+
+def _names(ids: Sequence[str]) -> dict[str, tuple[str, str, str]]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = model.Session.connection().execute(
+        sa.text(
+            """SELECT p.id, p.name, p.title, g.name AS body FROM package p
+               LEFT JOIN "group" g ON g.id = p.owner_org
+               WHERE p.id = ANY(:ids) AND p.state = 'active'"""
+        ),
+        {"ids": ids},
+    )
+    return {r.id: (r.name, r.title or "", r.body or "") for r in rows}
+
+
+def register_meta(fmt: str) -> computed.Meta | None:
+    return computed.meta(model.Session.connection(), REGISTER[fmt])
+
+
+def register_stream(fmt: str) -> Iterator[bytes]:
+    """The stored register file in slices, read in one snapshot on a connection of its
+    own (a refresh committing meanwhile cannot mix two versions in one download)."""
+    engine = model.meta.engine
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            meta = computed.meta(conn, REGISTER[fmt])
+            if meta is not None:
+                yield from computed.stream(conn, REGISTER[fmt], meta.size)

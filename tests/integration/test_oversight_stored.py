@@ -1,0 +1,142 @@
+"""Stored oversight computations: the register, coverage, audit plan and a body's quality
+are served from what the background job stored (never by reading every dataset in the
+request), show when they were computed, and become stale when a dataset of the body
+changes, which queues one refresh. Real PostgreSQL, Solr and Redis (RQ)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from ckan import model
+from ckan.cli.cli import ckan
+from ckan.lib.redis import connect_to_redis
+from ckan.tests.helpers import call_action
+from rq.job import Job
+
+from ckanext.lutsk.model import catalogue, computed
+from ckanext.lutsk.oversight import stored
+from tests.lutsk_factories import body_org, dataset, staff
+
+pytestmark = pytest.mark.usefixtures("with_plugins")
+
+
+@pytest.fixture(scope="module")
+def world(fresh_portal):
+    econ, ict = body_org("economic-policy"), body_org("ict")
+    users = staff(ict=(ict, "member"), econ=(econ, "editor"))
+    first = dataset(owner_org=econ["id"], name="programmes", title="Цільові програми", annex835_row="L45")
+    return {"users": users, "econ": econ, "first": first}
+
+
+def _as(world, who):
+    return {"Authorization": world["users"][who]["token"]}
+
+
+def _stale(key: str) -> bool:
+    meta = computed.meta(model.Session.connection(), key)
+    model.Session.commit()
+    assert meta is not None
+    return meta.stale
+
+
+class TestBeforeTheFirstRefresh:
+    def test_pages_say_it_is_being_computed_and_the_register_asks_to_come_back(self, app, world):
+        model.Session.execute(computed.COMPUTED.delete())
+        model.Session.commit()
+        page = app.get("/lutsk/coverage", headers=_as(world, "ict")).body
+        assert "Показники обчислюються" in page
+        resp = app.get("/lutsk/register.csv", status=503)
+        assert resp.headers["Retry-After"] == "60"
+        assert "Файл готується" in resp.body
+        job = Job.fetch(stored.JOB_ID, connection=connect_to_redis())
+        assert job.func_name.endswith("refresh_job"), "a refresh was queued"
+
+
+class TestServedFromStorage:
+    """Each request below runs with ``catalogue.load_records`` failing: only the job reads."""
+
+    @pytest.fixture(autouse=True)
+    def _refreshed(self, world):
+        stored.refresh()
+
+    def test_register_is_streamed_from_storage_for_anyone(self, app, world, monkeypatch):
+        monkeypatch.setattr(catalogue, "load_records", _forbidden)
+        monkeypatch.setattr(computed, "CHUNK", 64)  # several slices even for a small file
+        slices = []
+        real_stream = computed.stream
+        monkeypatch.setattr(
+            computed, "stream", lambda *a, **k: (slices.append(s) or s for s in real_stream(*a, **k))
+        )
+        resp = app.get("/lutsk/register.csv")
+        table = list(csv.reader(io.StringIO(resp.body.lstrip("\ufeff"))))
+        assert len(slices) > 1
+        assert table[0][0] == "identifier" and [r[0] for r in table[1:]] == ["programmes"]
+        assert int(resp.headers["Content-Length"]) == len(resp.body.encode("utf-8"))
+        xlsx = app.get("/lutsk/register.xlsx")
+        assert xlsx.data[:2] == b"PK"
+
+    def test_pages_show_when_they_were_computed(self, app, world, monkeypatch):
+        monkeypatch.setattr(catalogue, "load_records", _forbidden)
+        headers = _as(world, "ict")
+        pages = (
+            "/lutsk/coverage",
+            "/organization/economic-policy/quality",
+            "/organization/ict/quality",  # a body without datasets: computed, empty
+            "/lutsk/audit-plan?year=2027",
+        )
+        for url in pages:
+            page = app.get(url, headers=headers).body
+            assert "Обчислено" in page and "за київським часом" in page, url
+        assert "Цільові програми" in app.get("/organization/economic-policy/quality", headers=headers).body
+        app.get("/lutsk/coverage/export.csv", headers=headers)
+        app.get("/lutsk/audit-plan/export.xlsx?year=2027", headers=headers)
+
+    def test_a_change_marks_the_body_stale_and_queues_one_refresh(self, app, world, monkeypatch):
+        connect_to_redis().delete(f"rq:job:{stored.JOB_ID}")
+        assert not _stale("quality:economic-policy") and not _stale("register.csv")
+        call_action(
+            "package_patch",
+            context={"ignore_auth": True, "user": world["users"]["econ"]["name"]},
+            id=world["first"]["id"],
+            title="Цільові програми міста",
+        )
+        for key in ("quality:economic-policy", "coverage", "facts", "register.csv", "register.xlsx"):
+            assert _stale(key), key
+        job = Job.fetch(stored.JOB_ID, connection=connect_to_redis())
+        assert job.get_status() == "queued"
+        monkeypatch.setattr(catalogue, "load_records", _forbidden)
+        page = app.get("/organization/economic-policy/quality", headers=_as(world, "econ")).body
+        assert "обчислюються наново" in page
+        assert "Цільові програми міста" not in page, "the stored value until the job has run"
+        monkeypatch.undo()
+        job.perform()  # what `ckan jobs worker` does
+        assert not _stale("quality:economic-policy")
+        page = app.get("/organization/economic-policy/quality", headers=_as(world, "econ")).body
+        assert "Цільові програми міста" in page and "обчислюються наново" not in page
+
+    def test_quality_list_is_paged(self, app, world, monkeypatch):
+        from ckanext.lutsk.views import oversight as views
+
+        dataset(owner_org=world["econ"]["id"], name="second", title="Другий")
+        stored.refresh()
+        monkeypatch.setattr(views, "QUALITY_PAGE_ROWS", 1)
+        headers = _as(world, "ict")
+        first = app.get("/organization/economic-policy/quality", headers=headers).body
+        second = app.get("/organization/economic-policy/quality?page=2", headers=headers).body
+        assert ("Другий" in first) != ("Другий" in second)
+        assert "page=2" in first
+
+    def test_the_cli_refreshes_and_plans_from_storage(self, cli, world, tmp_path):
+        out = cli.invoke(ckan, ["lutsk", "oversight", "refresh"])
+        assert out.exit_code == 0, out.output
+        assert "in the register" in out.output
+        target = tmp_path / "plan.xlsx"
+        out = cli.invoke(ckan, ["lutsk", "audit-plan", "--year", "2027", "--output", str(target)])
+        assert out.exit_code == 0, out.output
+        assert target.read_bytes()[:2] == b"PK"
+
+
+def _forbidden(*args, **kwargs):
+    raise AssertionError("a request read every dataset (catalogue.load_records)")
