@@ -20,6 +20,7 @@ setup(
             "config_declaration.yaml",
             "schemas/*.yaml",
             "data/*",
+            "data/structures/*",
             "templates/**/*",
             "assets/**/*",
             "i18n/*/LC_MESSAGES/*",
@@ -45,6 +46,9 @@ setup(
         "python-docx>=1.1",
         # The passport as PDF (passport_pdf; fonts from Debian's fonts-dejavu-core).
         "fpdf2>=2.8,<2.9",
+        # Data checks of CSV/XLSX resources (issue 19): Frictionless directly, not
+        # ckanext-validation (its 2.2.0 on PyPI declares CKAN 2.10/2.11 unsupported).
+        "frictionless>=5.18,<6",
     ],
     entry_points={
         "ckan.plugins": [
