@@ -145,3 +145,32 @@ def test_report_round_trip():
     again = datacheck.Report.from_dict(report.to_dict())
     assert again == report
     assert again.status == datacheck.ERROR
+
+
+def test_ict_report_files_neutralise_formulas():
+    import csv as csv_mod
+    import datetime as dt
+    import io
+
+    from ckanext.lutsk.domain import datacheck_files
+
+    row = {
+        "body_title": "=HYPERLINK(\"http://x\")",
+        "dataset_title": "+380",
+        "dataset": "d",
+        "resource": "@r",
+        "format": "CSV",
+        "status": "invalid",
+        "issue_count": 3,
+        "first_issue": "-1",
+        "first_where": "2:3",
+        "checked_at": dt.datetime(2026, 12, 5, 10, 0),
+    }
+    body = datacheck_files.failing_file([row], "csv", "uk")
+    assert body.startswith(b"\xef\xbb\xbf")
+    values = list(csv_mod.reader(io.StringIO(body.decode("utf-8-sig"))))[1]
+    assert values[0].startswith("'=") and values[1] == "'+380" and values[3] == "'@r" and values[7] == "'-1"
+    assert values[5] == "помилки у даних"
+    book = openpyxl.load_workbook(io.BytesIO(datacheck_files.failing_file([row], "xlsx", "en")))
+    assert book.active.cell(2, 1).value.startswith("'=")
+    assert book.active.cell(2, 1).data_type == "s"

@@ -141,6 +141,13 @@ def lutsk_passport_pdf_available() -> bool:
 
 
 # Helpers of the other parts, found here by tk.blanket (``h.lutsk_*``).
+from ckanext.lutsk.helpers.datacheck import (  # noqa: E402
+    lutsk_data_check,
+    lutsk_data_state,
+    lutsk_data_state_label,
+    lutsk_data_status_label,
+    lutsk_recommended_structure,
+)
 from ckanext.lutsk.helpers.datagovua import (  # noqa: E402
     lutsk_can_publish_now,
     lutsk_sync_state_label,
@@ -175,6 +182,10 @@ __all__ = [
     "lutsk_check_label",
     "lutsk_completeness",
     "lutsk_coverage_status_label",
+    "lutsk_data_check",
+    "lutsk_data_state",
+    "lutsk_data_state_label",
+    "lutsk_data_status_label",
     "lutsk_deadline_badge",
     "lutsk_deadline_css",
     "lutsk_deadline_state_label",
@@ -185,6 +196,7 @@ __all__ = [
     "lutsk_passport_pdf_available",
     "lutsk_passport_rows",
     "lutsk_rating_label",
+    "lutsk_recommended_structure",
     "lutsk_staff_links",
     "lutsk_sync_state_label",
     "lutsk_sync_status",

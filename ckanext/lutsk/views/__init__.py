@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from ckanext.lutsk.views.datacheck import datacheck_bp
 from ckanext.lutsk.views.datagovua import datagovua_bp
 from ckanext.lutsk.views.deadlines import deadlines_bp
 from ckanext.lutsk.views.oversight import oversight_bp
 from ckanext.lutsk.views.passport import passport_bp
 
-__all__ = ["datagovua_bp", "deadlines_bp", "oversight_bp", "passport_bp"]
+__all__ = ["datacheck_bp", "datagovua_bp", "deadlines_bp", "oversight_bp", "passport_bp"]
