@@ -289,3 +289,57 @@ def test_template_csv_and_datapackage(app, org, create_with_upload):
     package = frictionless.Package.from_descriptor(descriptor)
     assert package.name == "packaged"
     assert app.get("/dataset/no-such/datapackage.json", status=404)
+
+
+def test_coverage_and_completeness_count_data_errors(org, create_with_upload):
+    from ckanext.lutsk.domain import annex835
+    from ckanext.lutsk.oversight import service
+
+    ok = dataset(owner_org=org["id"], name="rows-ok", annex835_row="L45", resources=[JSON_RES])
+    bad = dataset(owner_org=org["id"], name="rows-bad", annex835_row="L44", resources=[JSON_RES])
+    _upload(create_with_upload, ok, GOOD, "ok.csv", "CSV")
+    _upload(create_with_upload, bad, b"a,a\n1,2\n", "bad.csv", "CSV")
+    _run_queued()
+    records = {r["name"]: r for r in service.load()}
+    assert (records["rows-ok"]["data_state"], records["rows-bad"]["data_state"]) == ("valid", "errors")
+    assert "machine_readable" in records["rows-bad"]["score"].failed
+    assert "machine_readable" not in records["rows-ok"]["score"].failed
+    cells = {(c.row.id, c.body): c.status for c in service.coverage_cells(list(records.values()))}
+    assert cells[("L44", "finance-budget")] == annex835.DATA_ERRORS
+    assert cells[("L45", "finance-budget")] == annex835.PUBLISHED
+
+
+def test_the_deadline_reminder_names_the_data_errors(
+    org, create_with_upload, ckan_config, monkeypatch, with_request_context
+):
+    from aiosmtpd.controller import Controller
+
+    from ckanext.lutsk.deadlines import mail as deadline_mail
+    from tests.integration.test_deadline_mail import SMTP_PORT, Inbox, body
+
+    pkg = dataset(
+        owner_org=org["id"],
+        name="late-and-bad",
+        update_frequency="once a month",
+        maintainer_email="petro@lutskrada.gov.ua",
+        date_published="2025-01-10T09:00:00",
+        data_updated="2025-02-01T09:00:00",
+        resources=[JSON_RES],
+    )
+    res = _upload(create_with_upload, pkg, "Назва;Сума\nШкола;1\n".encode("cp1251"), "bad.csv", "CSV")
+    # A new file counts as an update: make the dataset late again.
+    call_action(
+        "package_patch", context={"user": site_user()}, id=pkg["id"], data_updated="2025-02-01T09:00:00"
+    )
+    _run_queued()
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=SMTP_PORT)
+    controller.start()
+    try:
+        monkeypatch.setitem(ckan_config, "smtp.server", f"127.0.0.1:{SMTP_PORT}")
+        deadline_mail.send_reminders()
+    finally:
+        controller.stop()
+    text = body(inbox.take()["petro@lutskrada.gov.ua"])
+    assert "Помилки у даних" in text
+    assert f"/dataset/late-and-bad/resource/{res['id']}#data-check" in text

@@ -57,6 +57,33 @@ def for_packages(package_ids: Iterable[str]) -> dict[str, list[DataCheck]]:
     return out
 
 
+ERRORS = "errors"
+VALID = "valid"
+
+
+def stored_states(resources_by_package: dict[str, list[str] | None]) -> dict[str, str]:
+    """Per dataset: "errors" when a last check of one of its resources (those listed, or all
+    when None) found errors or could not run, "valid" when every check passed; datasets with
+    no finished check are left out. One query."""
+    out: dict[str, str] = {}
+    if not resources_by_package:
+        return out
+    rows = (
+        model.Session.query(DataCheck.package_id, DataCheck.resource_id, DataCheck.status)
+        .filter(DataCheck.package_id.in_(list(resources_by_package)))
+        .all()
+    )
+    for package_id, resource_id, status in rows:
+        wanted = resources_by_package.get(package_id)
+        if (wanted is not None and resource_id not in wanted) or status == RUNNING:
+            continue
+        if status in (datacheck.INVALID, datacheck.ERROR):
+            out[package_id] = ERRORS
+        else:
+            out.setdefault(package_id, VALID)
+    return out
+
+
 def failing() -> list[DataCheck]:
     """Every resource whose last check found issues or could not run, for the ICT report."""
     return (
@@ -65,6 +92,30 @@ def failing() -> list[DataCheck]:
         .order_by(DataCheck.package_id, DataCheck.resource_id)
         .all()
     )
+
+
+def failing_resources() -> list[dict[str, Any]]:
+    """The failing resources of active datasets with what a mail needs (dataset, its
+    maintainer's address, its organization), as plain dicts."""
+    out = []
+    for row in failing():
+        pkg = model.Package.get(row.package_id)
+        res = model.Resource.get(row.resource_id)
+        if pkg is None or res is None or pkg.state != "active" or res.state != "active":
+            continue
+        org = model.Group.get(pkg.owner_org) if pkg.owner_org else None
+        out.append(
+            {
+                "dataset": pkg.name,
+                "title": pkg.title or pkg.name,
+                "maintainer_email": pkg.maintainer_email or "",
+                "body": org.name if org is not None else "",
+                "resource_id": res.id,
+                "resource": res.name or res.id,
+                "issue_count": row.issue_count,
+            }
+        )
+    return out
 
 
 def save(
