@@ -275,10 +275,15 @@ def test_template_csv_and_datapackage(app, org, create_with_upload):
     assert template.data.startswith(b"\xef\xbb\xbf")
     assert template.data.decode("utf-8-sig").splitlines()[0] == "programId,programTitle,validFrom"
     assert app.get("/lutsk/structures/Z99/template.csv", status=404)
+    listing = app.get("/lutsk/structures", status=200).body
+    assert (
+        "L45. Перелік цільових місцевих програм" in listing and "/lutsk/structures/A6/template.csv" in listing
+    )
 
     pkg = dataset(owner_org=org["id"], name="packaged", annex835_row="L45", resources=[JSON_RES])
     _upload(create_with_upload, pkg, GOOD, "programmes.csv", "CSV")
     _run_queued()
+    assert "/dataset/packaged/datapackage.json" in app.get("/dataset/packaged").body
     descriptor = json.loads(app.get(f"/dataset/{pkg['name']}/datapackage.json").body)
     assert descriptor["name"] == "packaged"
     assert descriptor["passport"]["purpose_of_collecting_information"]

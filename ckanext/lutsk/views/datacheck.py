@@ -33,6 +33,22 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 
 
+def structures_page() -> str:
+    rows = {r.id: r for r in config.annex().rows}
+    lang = current_lang()
+    items = [
+        {
+            "row": s.row,
+            "title": rows[s.row].title.get(lang) if s.row in rows else s.row,
+            "source": s.source,
+            "complete": s.complete,
+            "fields": s.schema["fields"],
+        }
+        for s in config.structures().values()
+    ]
+    return tk.render("lutsk/datacheck/structures.html", {"items": items})
+
+
 def template(row: str) -> Response:
     structure = config.structures().get(row)
     if structure is None:
@@ -98,6 +114,7 @@ def _describe(code: str) -> str:
     return datacheck_helpers.issue_text(code)[0]
 
 
+datacheck_bp.add_url_rule("/lutsk/structures", view_func=structures_page)
 datacheck_bp.add_url_rule("/lutsk/structures/<row>/template.csv", view_func=template)
 datacheck_bp.add_url_rule("/dataset/<id>/datapackage.json", view_func=package)
 datacheck_bp.add_url_rule("/lutsk/data-checks", view_func=failing)
