@@ -348,3 +348,28 @@ def test_the_deadline_reminder_names_the_data_errors(
     text = body(inbox.take()["petro@lutskrada.gov.ua"])
     assert "Помилки у даних" in text
     assert f"/dataset/late-and-bad/resource/{res['id']}#data-check" in text
+
+
+def test_cli_checks_or_queues(org, cli):
+    from ckan.cli.cli import ckan
+
+    # The CLI builds its own app from test.ini, so a link (refused: loopback) rather than an
+    # upload under the test's temporary storage path.
+    pkg = dataset(
+        owner_org=org["id"],
+        name="by-cli",
+        resources=[{"url": "http://127.0.0.1:9/x.csv", "format": "CSV", "name": "x"}],
+    )
+    for job in _queued():
+        job.delete()
+    result = cli.invoke(ckan, ["lutsk", "datacheck", "by-cli"])
+    assert result.exit_code == 0, result.output
+    assert "checked 1 dataset(s); resources error: 1" in result.output
+    issue = data_check.get(pkg["resources"][0]["id"]).as_report().issues[0]
+    assert issue.code == datacheck.REFUSED_ADDRESS
+    result = cli.invoke(ckan, ["lutsk", "datacheck", "by-cli"])
+    assert "nothing changed" in result.output
+    result = cli.invoke(ckan, ["lutsk", "datacheck", "--all", "--queue"])
+    assert "queued 1 dataset(s)" in result.output, result.output
+    assert [j.id for j in _queued()] == [jobs.job_id(pkg["id"])]
+    assert cli.invoke(ckan, ["lutsk", "datacheck", "nope"]).exit_code != 0
