@@ -122,6 +122,7 @@ def lutsk_staff_links() -> list[dict[str, Any]]:
         ("lutsk_oversight.coverage_page", "lutsk_reports", tk._("Mandatory datasets under resolution 835")),
         ("lutsk_oversight.audit_plan_page", "lutsk_reports", tk._("Information audit plan")),
         ("lutsk_datagovua.behind", "lutsk_reports", tk._("National copies behind")),
+        ("lutsk_datacheck.failing", "lutsk_reports", tk._("Data errors")),
     )
     blueprint, view = tk.get_endpoint()  # (None, None) on a page no route matched (404)
     current = f"{blueprint}.{view}" if blueprint else ""
