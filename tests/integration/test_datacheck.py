@@ -66,6 +66,8 @@ def test_an_upload_is_checked_in_the_background_and_shown(app, org, create_with_
     assert [j.id for j in _queued()] == [jobs.job_id(pkg["id"])]
     assert data_check.get(res["id"]) is None
     assert _search("lutsk_data_state:pending") == ["programmes"]
+    waiting = app.get(f"/dataset/{pkg['name']}/resource/{res['id']}").body
+    assert "lutsk-data-check-running" in waiting and "Перевіряється" in waiting
 
     _run_queued()
     row = data_check.get(res["id"])

@@ -163,12 +163,32 @@ def issue_text(code: str) -> tuple[str, str]:
     )
 
 
-def lutsk_data_check(resource_id: str | None) -> dict[str, Any] | None:
-    """The last data check of a resource, ready for the template, or None (never checked)."""
+def lutsk_data_check(res: dict[str, Any] | str | None) -> dict[str, Any] | None:
+    """The last data check of a resource (a dict or its id), ready for the template; a tabular
+    resource not checked yet shows as being checked; None for others."""
+    resource_id = res.get("id") if isinstance(res, dict) else res
     if not resource_id:
         return None
     row = data_check.get(resource_id)
     if row is None:
+        if (
+            isinstance(res, dict)
+            and datacheck.is_tabular(res.get("format"))
+            and not jobs._is_true(res.get("structure"))
+        ):
+            return {
+                "status": data_check.RUNNING,
+                "status_label": lutsk_data_status_label(data_check.RUNNING),
+                "checked_at": None,
+                "issue_count": 0,
+                "shown": 0,
+                "issues": [],
+                "rows": None,
+                "encoding": None,
+                "delimiter": None,
+                "schema_source": None,
+                "matches_recommended": False,
+            }
         return None
     report = row.as_report()
     issues = []
