@@ -47,6 +47,7 @@ setup(
             "config_declaration.yaml",
             "schemas/*.yaml",
             "data/*",
+            "data/structures/*",
             "templates/**/*",
             "assets/**/*",
             "i18n/*/LC_MESSAGES/*",
@@ -75,6 +76,9 @@ setup(
         # Passport element 1 (the dataset's name) from a Ukrainian title by the official
         # transliteration (CMU resolution No. 55 of 27.01.2010).
         "translitua>=2.0,<3",
+        # Data checks of CSV/XLSX resources (issue 19): Frictionless directly, not
+        # ckanext-validation (its 2.2.0 on PyPI declares CKAN 2.10/2.11 unsupported).
+        "frictionless>=5.18,<6",
     ],
     cmdclass={"build_py": BuildPyWithCatalogues},
     entry_points={

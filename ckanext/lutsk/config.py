@@ -15,6 +15,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.lutsk.domain import annex835, mapping, vocabularies, workdays
 from ckanext.lutsk.domain import registry as registry_mod
+from ckanext.lutsk.domain import structures as structures_mod
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +160,28 @@ def annex_file() -> str | None:
 
 def rdf_max_bytes() -> int:
     return tk.config.get("ckanext.lutsk.rdf_max_bytes")
+
+
+def datacheck_max_bytes() -> int:
+    """Largest file the data check reads (``ckanext.lutsk.datacheck_max_mb``)."""
+    return int(tk.config.get("ckanext.lutsk.datacheck_max_mb")) * 1024 * 1024
+
+
+def datacheck_allow_private_urls() -> bool:
+    return bool(tk.config.get("ckanext.lutsk.datacheck_allow_private_urls"))
+
+
+def structures() -> dict[str, structures_mod.Structure]:
+    """Mintsyfra's recommended structures by annex row (data/structures/*.yaml)."""
+    directory = structures_mod.DEFAULT_DIR
+    # Reloaded when a file is edited, added or removed.
+    stamp = max((p.stat().st_mtime for p in directory.glob("*.yaml")), default=0.0) + _mtime(str(directory))
+    return _structures_at(str(directory), stamp)
+
+
+@functools.lru_cache(maxsize=2)
+def _structures_at(path: str, mtime: float) -> dict[str, structures_mod.Structure]:
+    return structures_mod.load_structures(Path(path))
 
 
 def mail_log_keep_days() -> int:

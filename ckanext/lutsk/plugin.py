@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import ckan.plugins as p
@@ -11,6 +12,7 @@ from ckan.types import Context
 from ckanext.dcat.interfaces import IDCATRDFHarvester, IDCATURIGenerator
 
 from ckanext.lutsk import config, helpers
+from ckanext.lutsk.datacheck import jobs as datacheck_jobs
 from ckanext.lutsk.datagovua import publisher
 from ckanext.lutsk.dcat import hooks as dcat_hooks
 from ckanext.lutsk.deadlines import status
@@ -63,6 +65,7 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
     def configure(self, config_: tk.CKANConfig) -> None:
         publisher.register_session_events()
         oversight_stored.register_session_events()
+        datacheck_jobs.register_session_events()
         # Load the working-day calendar now, so a broken file is logged (with its line) at
         # start-up; the portal keeps serving on the fallback (see config.calendar).
         config.calendar()
@@ -85,10 +88,12 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_create(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         publisher.note_change(pkg_dict)
         oversight_stored.note_change(pkg_dict)
+        datacheck_jobs.note_change(pkg_dict)
 
     def after_dataset_update(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         publisher.note_change(pkg_dict)
         oversight_stored.note_change(pkg_dict)
+        datacheck_jobs.note_change(pkg_dict)
 
     def after_dataset_delete(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         publisher.note_change({**pkg_dict, "state": "deleted"})
@@ -101,12 +106,19 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
             pkg_dict["owner_body_kind"] = body.get("kind")
         # Next-due date and deadline state, so that "overdue datasets of body X" is one query.
         pkg_dict.update(status.package_index_fields(pkg_dict))
+        # The data check state (facet and badge), from the stored reports.
+        validated = pkg_dict.get("validated_data_dict")
+        if validated:
+            pkg_dict.update(datacheck_jobs.index_fields(json.loads(validated)))
         return pkg_dict
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict:
         facet = search_results.get("search_facets", {}).get(status.STATE_FIELD)
         for item in facet["items"] if facet else ():
             item["display_name"] = helpers.lutsk_deadline_state_label(item["name"])
+        facet = search_results.get("search_facets", {}).get(datacheck_jobs.STATE_FIELD)
+        for item in facet["items"] if facet else ():
+            item["display_name"] = helpers.lutsk_data_state_label(item["name"])
         return search_results
 
     # IPermissionLabels
@@ -121,12 +133,14 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
         facets_dict[status.STATE_FIELD] = tk._("Update deadline")
+        facets_dict[datacheck_jobs.STATE_FIELD] = tk._("Data check")
         return facets_dict
 
     def organization_facets(
         self, facets_dict: dict[str, Any], organization_type: str, package_type: str | None
     ) -> dict[str, Any]:
         facets_dict[status.STATE_FIELD] = tk._("Update deadline")
+        facets_dict[datacheck_jobs.STATE_FIELD] = tk._("Data check")
         return facets_dict
 
     # IDCATURIGenerator: publishers by their registry slug (dcat_hooks)

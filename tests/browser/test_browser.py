@@ -273,7 +273,7 @@ def test_ict_staff_menu_on_a_phone(browser, portal_server, world):
     page.click("#lutsk-staff-nav")
     items = page.locator(".lutsk-staff-nav .dropdown-menu a")
     items.first.wait_for(state="visible")
-    assert items.count() == 4
+    assert items.count() == 5
     for i in range(items.count()):
         box = items.nth(i).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, "inside the screen"

@@ -141,7 +141,13 @@ class TestNavigation:
     def test_the_ict_department_finds_its_pages(self, app, world, who):
         nav = _nav(app.get("/dataset/", headers=_auth(world, who)).body)
         assert 'id="lutsk-staff-nav"' in nav
-        for path in ("/lutsk/deadlines", "/lutsk/coverage", "/lutsk/audit-plan", "/lutsk/datagovua/behind"):
+        for path in (
+            "/lutsk/deadlines",
+            "/lutsk/coverage",
+            "/lutsk/audit-plan",
+            "/lutsk/datagovua/behind",
+            "/lutsk/data-checks",
+        ):
             assert f'href="{path}"' in nav, path
         assert 'href="/lutsk/timeliness"' in nav
 

@@ -150,10 +150,32 @@ def test_matrix_status_per_assigned_body():
     }
     assert not any(c.row.id == "A4" for c in cells), "rows that do not apply are not in the matrix"
     assert annex835.body_summary(cells) == {
-        "economic-policy": {PUBLISHED: 1, LATE: 0, NOT_PUBLIC: 1, MISSING: 0, annex835.RESTRICTED: 0},
-        "legal": {PUBLISHED: 0, LATE: 1, NOT_PUBLIC: 0, MISSING: 0, annex835.RESTRICTED: 0},
+        "economic-policy": {
+            PUBLISHED: 1, annex835.DATA_ERRORS: 0, LATE: 0, NOT_PUBLIC: 1, MISSING: 0, annex835.RESTRICTED: 0
+        },
+        "legal": {
+            PUBLISHED: 0, annex835.DATA_ERRORS: 0, LATE: 1, NOT_PUBLIC: 0, MISSING: 0, annex835.RESTRICTED: 0
+        },
     }
     assert annex835.coverage_matrix(ANNEX, [])[0].status == MISSING
+
+
+def test_published_counts_only_when_its_data_validate():
+    """Issue 19: the ranking counts a mandatory dataset as properly published only when its
+    data are in order; a current dataset whose data fail the check is not "published"."""
+    bad = {**_rec("p", "legal", "L1"), "data_state": "errors"}
+    good = {**_rec("q", "legal", "L1"), "data_state": "valid"}
+    unchecked = _rec("r", "legal", "L1")
+    late_good = {**_rec("s", "legal", "L1", state="overdue_frequency"), "data_state": "valid"}
+
+    def status(*recs):
+        return {c.body: c.status for c in annex835.coverage_matrix(ANNEX, list(recs))}["legal"]
+
+    assert status(bad) == annex835.DATA_ERRORS
+    assert status(bad, late_good) == annex835.DATA_ERRORS  # the current one has errors
+    assert status(bad, good) == PUBLISHED
+    assert status(bad, unchecked) == PUBLISHED  # not checked (no tabular file) is not an error
+    assert status({**bad, "state": "overdue_change"}) == LATE
 
 
 def test_invalid_passport_counts_as_late():

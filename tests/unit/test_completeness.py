@@ -47,6 +47,14 @@ def test_a_complete_passport_scores_full_marks():
     assert sum(m for _p, m in score.dimensions().values()) == completeness.MAX_POINTS == 100
 
 
+def test_data_that_fail_the_check_are_not_machine_readable():
+    """Issue 19: the data check is an input of the score; unknown leaves it as it was."""
+    assert SCORER.score(FULL, data_valid=None) == SCORER.score(FULL) == SCORER.score(FULL, data_valid=True)
+    score = SCORER.score(FULL, data_valid=False)
+    assert score.failed == ("machine_readable",)
+    assert score.percent == 90.0
+
+
 @pytest.mark.parametrize(
     ("change", "failed"),
     [

@@ -26,7 +26,7 @@ from ckanext.lutsk.deadlines import report as deadline_report
 from ckanext.lutsk.deadlines.status import LATE_STATES
 from ckanext.lutsk.domain import restrictions, workdays
 from ckanext.lutsk.domain.deadlines import DUE_SOON
-from ckanext.lutsk.model import catalogue, mail_log
+from ckanext.lutsk.model import catalogue, data_check, mail_log
 
 log = logging.getLogger(__name__)
 _ = tk._
@@ -103,8 +103,26 @@ def reminder_rows(today: date, days: int) -> dict[str, list[dict[str, Any]]]:
     return dict(per_address)
 
 
-def reminder_text(rows: list[dict[str, Any]], name: str) -> tuple[str, str]:
-    """Subject and body of one reminder (in the portal's language, Ukrainian)."""
+def data_error_rows() -> dict[str, list[dict[str, Any]]]:
+    """Resources whose data fail the check (issue 19), per responsible address (the same
+    rule as the deadlines: the dataset's maintainer, else the body's e-mail)."""
+    registry = config.registry()
+    per_address: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in data_check.failing_resources():
+        address = row["maintainer_email"].strip()
+        if not address:
+            body = registry.get(row["body"]) if row["body"] else None
+            address = (body.email or "").strip() if body else ""
+        if address:
+            per_address[address.lower()].append(row)
+    return dict(per_address)
+
+
+def reminder_text(
+    rows: list[dict[str, Any]], name: str, data_errors: list[dict[str, Any]] | None = None
+) -> tuple[str, str]:
+    """Subject and body of one reminder (in the portal's language, Ukrainian); ``data_errors``:
+    the address's resources whose data fail the check, reminded in the same mail."""
     overdue = [r for r in rows if r["state"] in LATE_STATES]
     soon = [r for r in rows if r["state"] == DUE_SOON]
     n = len(rows)
@@ -131,6 +149,16 @@ def reminder_text(rows: list[dict[str, Any]], name: str) -> tuple[str, str]:
                 )
             )
             lines.append(f"  {r['url']}")
+    if data_errors:
+        lines += ["", _("Errors in the data (the portal's check of the published files):")]
+        for r in data_errors:
+            lines.append(
+                "- "
+                + _("{title}: {resource}, problems: {count}").format(
+                    title=r["title"], resource=r["resource"], count=r["issue_count"]
+                )
+            )
+            lines.append(f"  {_site_url()}/dataset/{r['dataset']}/resource/{r['resource_id']}#data-check")
     bodies = sorted({r["body"] for r in rows if r["body"]})
     if bodies:
         lines += ["", _("Deadlines of your body:")]
@@ -167,6 +195,7 @@ def send_reminders(
     today = today or workdays.kyiv_today()
     days = config.remind_days() if days is None else days
     outcomes = []
+    data_errors = data_error_rows()
     for address, rows in sorted(reminder_rows(today, days).items()):
         sent = mail_log.sent_keys(mail_log.REMINDER, address)
         new = [r for r in rows if _key(r) not in sent]
@@ -175,7 +204,7 @@ def send_reminders(
         if not new or dry_run:
             continue
         name = next((r["maintainer"] for r in new if r["maintainer"]), "")
-        subject, body = reminder_text(new, name)
+        subject, body = reminder_text(new, name, data_errors.get(address))
         try:
             _send(address, name, subject, body, [(mail_log.REMINDER, map(_key, new))])
         except Exception as exc:  # one bad address must not stop the others

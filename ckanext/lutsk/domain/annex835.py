@@ -54,7 +54,12 @@ MISSING = "missing"
 #: Restricted under martial law: the row for the body (``restricted:`` in the file), or
 #: the body's datasets for it (their passport names the basis). Not missing, not late.
 RESTRICTED = "restricted"
-STATUSES: tuple[str, ...] = (PUBLISHED, LATE, NOT_PUBLIC, MISSING, RESTRICTED)
+#: Published and current, but the data of every such dataset fail the data check (issue 19):
+#: not "properly published" in the sense of the national ranking (structure, machine-readable).
+DATA_ERRORS = "data_errors"
+STATUSES: tuple[str, ...] = (PUBLISHED, DATA_ERRORS, LATE, NOT_PUBLIC, MISSING, RESTRICTED)
+#: The ``data_state`` of a record whose data fail the check.
+DATA_STATE_ERRORS = "errors"
 
 #: Deadline states that make a published mandatory dataset count as late ("invalid" is
 #: ``status.INVALID``: a passport whose dates the deadline rules cannot read).
@@ -445,8 +450,11 @@ def _status(found: Sequence[Mapping[str, Any]], restricted: bool = False) -> str
         return MISSING
     if not public:
         return NOT_PUBLIC
-    if all(r.get("state") in LATE_STATES for r in public):
+    current = [r for r in public if r.get("state") not in LATE_STATES]
+    if not current:
         return LATE
+    if all(r.get("data_state") == DATA_STATE_ERRORS for r in current):
+        return DATA_ERRORS
     return PUBLISHED
 
 
@@ -456,6 +464,7 @@ def _brief(rec: Mapping[str, Any]) -> dict[str, Any]:
         "title": rec.get("title"),
         "private": bool(rec.get("private")),
         "state": rec.get("state"),
+        "data_state": rec.get("data_state"),
     }
 
 

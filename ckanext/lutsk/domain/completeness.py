@@ -190,13 +190,19 @@ class Scorer:
         value = self.formats.normalize(res.get("format"))
         return value is not None and self.formats.is_machine_readable(value)
 
-    def score(self, pkg: Mapping[str, Any]) -> Score:
+    def score(self, pkg: Mapping[str, Any], data_valid: bool | None = None) -> Score:
+        """``data_valid``: the outcome of the data check of the dataset's tabular files
+        (issue 19), None when unknown or there are none. False fails ``machine_readable``:
+        a file whose data do not validate is not usable by a machine."""
         resources = [r for r in pkg.get("resources") or () if r.get("state", "active") == "active"]
         data = [r for r in resources if not _is_true(r.get("structure"))]
         structure = [r for r in resources if _is_true(r.get("structure"))]
         passed, failed = [], []
         for check in CHECKS:
-            (passed if self._rules[check.key](pkg, data, structure) else failed).append(check.key)
+            ok = self._rules[check.key](pkg, data, structure)
+            if check.key == "machine_readable" and data_valid is False:
+                ok = False
+            (passed if ok else failed).append(check.key)
         return Score(tuple(passed), tuple(failed))
 
 

@@ -21,6 +21,7 @@ COLUMNS = {
 }
 STATUS_LABELS = {
     annex835.PUBLISHED: {"uk": "оприлюднено", "en": "published"},
+    annex835.DATA_ERRORS: {"uk": "помилки у даних", "en": "errors in the data"},
     annex835.LATE: {"uk": "із запізненням", "en": "late"},
     annex835.NOT_PUBLIC: {"uk": "не оприлюднено (чернетка)", "en": "not public (draft)"},
     annex835.MISSING: {"uk": "відсутній", "en": "missing"},

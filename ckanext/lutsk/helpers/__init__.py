@@ -136,6 +136,7 @@ def lutsk_staff_links() -> list[dict[str, Any]]:
         ("lutsk_oversight.coverage_page", "lutsk_reports", tk._("Mandatory datasets under resolution 835")),
         ("lutsk_oversight.audit_plan_page", "lutsk_reports", tk._("Information audit plan")),
         ("lutsk_datagovua.behind", "lutsk_reports", tk._("National copies behind")),
+        ("lutsk_datacheck.failing", "lutsk_reports", tk._("Data errors")),
     )
     blueprint, view = tk.get_endpoint()  # (None, None) on a page no route matched (404)
     current = f"{blueprint}.{view}" if blueprint else ""
@@ -155,6 +156,13 @@ def lutsk_passport_pdf_available() -> bool:
 
 
 # Helpers of the other parts, found here by tk.blanket (``h.lutsk_*``).
+from ckanext.lutsk.helpers.datacheck import (  # noqa: E402
+    lutsk_data_check,
+    lutsk_data_state,
+    lutsk_data_state_label,
+    lutsk_data_status_label,
+    lutsk_recommended_structure,
+)
 from ckanext.lutsk.helpers.datagovua import (  # noqa: E402
     lutsk_can_publish_now,
     lutsk_sync_state_label,
@@ -201,6 +209,10 @@ __all__ = [
     "lutsk_check_label",
     "lutsk_completeness",
     "lutsk_coverage_status_label",
+    "lutsk_data_check",
+    "lutsk_data_state",
+    "lutsk_data_state_label",
+    "lutsk_data_status_label",
     "lutsk_deadline_badge",
     "lutsk_deadline_css",
     "lutsk_deadline_state_label",
@@ -218,6 +230,7 @@ __all__ = [
     "lutsk_passport_rows",
     "lutsk_percent",
     "lutsk_rating_label",
+    "lutsk_recommended_structure",
     "lutsk_staff_links",
     "lutsk_sync_state_label",
     "lutsk_sync_status",

@@ -59,6 +59,7 @@ def rating_labels() -> dict[str, str]:
 def status_labels() -> dict[str, str]:
     return {
         annex835.PUBLISHED: _("Published"),
+        annex835.DATA_ERRORS: _("Errors in the data"),
         annex835.LATE: _("Late"),
         annex835.NOT_PUBLIC: _("Not public"),
         annex835.MISSING: _("Missing"),
@@ -133,7 +134,7 @@ def lutsk_completeness(pkg: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
     from ckanext.lutsk.oversight import service as oversight
 
-    score = oversight.scorer().score(pkg)
+    score = oversight.scorer().score(pkg, data_valid=oversight.data_valid(pkg.get("id")))
     checks = check_labels()
     dims = dimension_labels()
     return {

@@ -19,7 +19,7 @@ from ckan import model
 from ckanext.lutsk import config
 from ckanext.lutsk.deadlines import status
 from ckanext.lutsk.domain import annex835, audit_plan, completeness, dataset_register, workdays
-from ckanext.lutsk.model import catalogue, history
+from ckanext.lutsk.model import catalogue, data_check, history
 
 __all__ = [
     "build_audit_plan",
@@ -60,12 +60,29 @@ def enrich(records: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]
     frequencies = config.vocabulary("frequencies")
     calendar = config.calendar()
     soon = config.due_soon_days()
+    data_states = data_check.stored_states(
+        {r["id"]: [x["id"] for x in r.get("resources") or ()] for r in records}
+    )
     for rec in records:
         rec["state"] = status.evaluate(
             rec.get, today, frequencies=frequencies, calendar=calendar, due_soon_days=soon
         ).state
-        rec["score"] = score(rec)
+        rec["data_state"] = data_states.get(rec["id"])
+        rec["score"] = score(rec, data_valid=_valid(rec["data_state"]))
     return records
+
+
+def _valid(data_state: str | None) -> bool | None:
+    if data_state == data_check.ERRORS:
+        return False
+    return True if data_state == data_check.VALID else None
+
+
+def data_valid(package_id: str | None) -> bool | None:
+    """Whether the stored data checks of a dataset passed (None: unknown or no tabular data)."""
+    if not package_id:
+        return None
+    return _valid(data_check.stored_states({package_id: None}).get(package_id))
 
 
 def load(
