@@ -97,7 +97,7 @@ def build(pkg: dict[str, Any]) -> dict[str, Any]:
         if res["id"] in tabular:
             row = checks.get(res["id"])
             report = row.as_report() if row is not None else None
-            if report is not None and report.fields:
+            if row is not None and report is not None and report.fields:
                 item["schema"] = {"fields": report.fields}
                 item["encoding"] = "utf-8" if report.encoding in (None, "utf-8") else report.encoding
                 item["validation"] = {"status": row.status, "errors": row.issue_count}

@@ -82,7 +82,7 @@ def refused(host: str, port: int) -> bool:
     except OSError:
         raise FetchError(datacheck.FETCH_FAILED, "DNS") from None
     for info in infos:
-        addr = ipaddress.ip_address(info[4][0].split("%")[0])
+        addr = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not addr.is_global or addr.is_multicast:
             return True
     return False

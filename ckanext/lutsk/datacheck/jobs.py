@@ -23,6 +23,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import jobs
 from ckan.lib.redis import connect_to_redis
+from ckan.types import Context
 from sqlalchemy import event
 
 from ckanext.lutsk import config
@@ -166,7 +167,7 @@ def _read_declared(resource: dict[str, Any]) -> tuple[dict[str, Any] | None, str
 
 def check_package(package_id: str) -> dict[str, str]:
     """The RQ job: check what changed in one dataset; returns {resource id: status}."""
-    context = {"ignore_auth": True}
+    context: Context = {"ignore_auth": True}
     try:
         pkg = tk.get_action("package_show")(context, {"id": package_id})
     except tk.ObjectNotFound:

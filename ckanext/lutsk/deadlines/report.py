@@ -359,7 +359,7 @@ def build_report(
     them (see ``_paged``); otherwise the page is cut from the full list.
     """
     as_of = as_of or workdays.kyiv_today()
-    wanted = expand_states(states) if states else list(REPORT_STATES)
+    wanted: list[str] = expand_states(states) if states else list(REPORT_STATES)
     calendar = config.calendar()
     if due_soon_days is None:
         due_soon_days = config.due_soon_days()
@@ -408,27 +408,27 @@ def build_report(
         fq.append("+(" + " OR ".join([*clauses, *([by_id] if by_id else [])]) + ")")
     texts = _Texts(frequencies)
     docs = search_docs(context, " ".join(fq), REPORT_FIELDS) if indexed or by_id else ()
-    rows = [
+    found = [
         make_row(
             doc, as_of, frequencies=frequencies, calendar=calendar, due_soon_days=due_soon_days, texts=texts
         )
         for doc in docs
     ]
-    for row in rows:
+    for row in found:
         if row["id"] in national:
             apply_national(row, *national[row["id"]], as_of=as_of, calendar=calendar, texts=texts)
     # The query selected on the indexed deadline; the rows are evaluated afresh. They differ
     # only if the calendar changed since indexing (until the next refresh): trust the fresh one.
-    rows = [r for r in rows if r["state"] in wanted]
-    summary = summarise(rows, [body] if body else ())
+    found = [r for r in found if r["state"] in wanted]
+    summary = summarise(found, [body] if body else ())
     calendar_error = config.calendar_error()
     return {
         "as_of": as_of.isoformat(),
         "body": body,
         "states": wanted,
         "due_soon_days": due_soon_days,
-        "count": len(rows),
-        "datasets": sort_rows(rows, sort)[start : start + page_rows if page_rows is not None else None],
+        "count": len(found),
+        "datasets": sort_rows(found, sort)[start : start + page_rows if page_rows is not None else None],
         "summary": summary,
         "totals": totals(summary),
         "calendar_error": str(calendar_error) if calendar_error else None,
@@ -472,7 +472,7 @@ def overdue_page(
     query = status.state_query(status.OVERDUE_STATES, as_of, due_soon_days=due_soon_days, calendar=calendar)
     direction = "desc" if reverse else "asc"
     result = tk.get_action("package_search")(
-        dict(context),
+        cast(Context, dict(context)),
         {
             "q": "*:*",
             "fq": "+" + query,
@@ -533,7 +533,7 @@ def _paged(
     for state in indexed:
         query = status.state_query([state], as_of, due_soon_days=due_soon_days, calendar=calendar)
         result = search(
-            dict(context),
+            cast(Context, dict(context)),
             {
                 "q": "*:*",
                 "fq": f"{scope}+{query}",
@@ -550,7 +550,7 @@ def _paged(
     if indexed:
         query = status.state_query(indexed, as_of, due_soon_days=due_soon_days, calendar=calendar)
         result = search(
-            dict(context),
+            cast(Context, dict(context)),
             {
                 "q": "*:*",
                 "fq": f"{scope}+{query}",

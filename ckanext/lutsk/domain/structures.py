@@ -60,7 +60,7 @@ def _parse(path: Path) -> Structure:
     if not isinstance(data, dict):
         raise StructureError(f"{path.name}: not a mapping")
     row, source = data.get("row"), data.get("source")
-    if row != path.stem:
+    if not isinstance(row, str) or row != path.stem:
         raise StructureError(f"{path.name}: row {row!r} differs from the file name")
     if not isinstance(source, str) or not source.startswith("https://"):
         raise StructureError(f"{path.name}: source must name the page (https://...)")

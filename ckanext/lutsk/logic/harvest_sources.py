@@ -17,7 +17,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
-from ckan.types import Context
+from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.lutsk.datagovua import messages
 from ckanext.lutsk.logic.auth import datasets as auth
@@ -40,7 +40,7 @@ def _allowed(context: Context) -> bool:
     return bool(user) and (authz.is_sysadmin(user) or auth.is_ict_staff(user))
 
 
-def _denied() -> dict[str, Any]:
+def _denied() -> AuthResult:
     return {
         "success": False,
         "msg": tk._("Only sysadmins and the ICT department can manage harvest sources."),
@@ -50,7 +50,7 @@ def _denied() -> dict[str, Any]:
 def _guard(next_auth, context: Context, data_dict: dict[str, Any], only_sources: bool) -> Any:
     if (not only_sources or _is_source(data_dict or {}, context)) and not _allowed(context):
         return _denied()
-    return next_auth(context, data_dict)
+    return next_auth(context, data_dict or {})
 
 
 @tk.chained_auth_function
@@ -83,7 +83,7 @@ def package_delete(next_auth, context, data_dict):
     return _guard(next_auth, context, data_dict, only_sources=True)
 
 
-def _bulk_guard(next_auth, context, data_dict):
+def _bulk_guard(next_auth: AuthFunction, context: Context, data_dict: DataDict | None) -> AuthResult:
     """The organization's bulk actions (delete, make private/public) act on datasets by id:
     a harvest source among them needs the same rights as ``harvest_source_delete``."""
     ids = (data_dict or {}).get("datasets") or []
@@ -93,21 +93,21 @@ def _bulk_guard(next_auth, context, data_dict):
         pkg = model.Package.get(ref) if isinstance(ref, str) and ref else None
         if pkg is not None and pkg.type == SOURCE_TYPE and not _allowed(context):
             return _denied()
-    return next_auth(context, data_dict)
+    return next_auth(context, data_dict or {})
 
 
 @tk.chained_auth_function
-def bulk_update_delete(next_auth, context, data_dict):
+def bulk_update_delete(next_auth: AuthFunction, context: Context, data_dict: DataDict | None) -> AuthResult:
     return _bulk_guard(next_auth, context, data_dict)
 
 
 @tk.chained_auth_function
-def bulk_update_private(next_auth, context, data_dict):
+def bulk_update_private(next_auth: AuthFunction, context: Context, data_dict: DataDict | None) -> AuthResult:
     return _bulk_guard(next_auth, context, data_dict)
 
 
 @tk.chained_auth_function
-def bulk_update_public(next_auth, context, data_dict):
+def bulk_update_public(next_auth: AuthFunction, context: Context, data_dict: DataDict | None) -> AuthResult:
     return _bulk_guard(next_auth, context, data_dict)
 
 

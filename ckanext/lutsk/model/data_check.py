@@ -11,8 +11,10 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 from ckan.model.base import BaseModel
+from sqlalchemy.orm import Mapped
 
 from ckanext.lutsk.domain import datacheck
+from ckanext.lutsk.model.columns import column
 
 RUNNING = "running"
 
@@ -20,15 +22,15 @@ RUNNING = "running"
 class DataCheck(BaseModel):
     __tablename__ = "lutsk_data_check"
 
-    resource_id = sa.Column(sa.UnicodeText, primary_key=True)
-    package_id = sa.Column(sa.UnicodeText, nullable=False, index=True)
-    status = sa.Column(sa.UnicodeText, nullable=False)
-    fingerprint = sa.Column(sa.UnicodeText, nullable=False, default="")
-    schema_source = sa.Column(sa.UnicodeText, nullable=True)
-    issue_count = sa.Column(sa.Integer, nullable=False, default=0)
-    report = sa.Column(sa.UnicodeText, nullable=False, default="{}")
-    checked_at = sa.Column(sa.DateTime, nullable=False)
-    seconds = sa.Column(sa.Float, nullable=True)
+    resource_id: Mapped[str] = column(sa.UnicodeText, primary_key=True)
+    package_id: Mapped[str] = column(sa.UnicodeText, nullable=False, index=True)
+    status: Mapped[str] = column(sa.UnicodeText, nullable=False)
+    fingerprint: Mapped[str] = column(sa.UnicodeText, nullable=False, default="")
+    schema_source: Mapped[str | None] = column(sa.UnicodeText, nullable=True)
+    issue_count: Mapped[int] = column(sa.Integer, nullable=False, default=0)
+    report: Mapped[str] = column(sa.UnicodeText, nullable=False, default="{}")
+    checked_at: Mapped[dt.datetime] = column(sa.DateTime, nullable=False)
+    seconds: Mapped[float | None] = column(sa.Float, nullable=True)
 
     def as_report(self) -> datacheck.Report:
         return datacheck.Report.from_dict(json.loads(self.report or "{}") or {"status": self.status})

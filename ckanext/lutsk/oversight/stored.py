@@ -25,7 +25,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,7 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckan import model
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 
 from ckanext.lutsk import config
 from ckanext.lutsk.domain import annex835, audit_plan, completeness, dataset_register, workdays
@@ -326,12 +327,12 @@ def _history_facts(start: dt.date, end: dt.date) -> audit_plan.HistoryFacts:
             )
             computed.put(conn, key, _json(past.to_json()), _now())
         model.Session.commit()
-    except sa.exc.SQLAlchemyError as e:  # two first readers at once: the other one stored it
+    except SQLAlchemyError as e:  # two first readers at once: the other one stored it
         log.warning("oversight: history facts not stored: %s", e)
     return past
 
 
-def _names(ids: Sequence[str]) -> dict[str, tuple[str, str, str]]:
+def _names(ids: Iterable[str]) -> dict[str, tuple[str, str, str]]:
     ids = list(ids)
     if not ids:
         return {}
@@ -354,6 +355,8 @@ def register_stream(fmt: str) -> Iterator[bytes]:
     """The stored register file in slices, read in one snapshot on a connection of its
     own (a refresh committing meanwhile cannot mix two versions in one download)."""
     engine = model.meta.engine
+    if engine is None:
+        raise RuntimeError("the database engine is not set up")
     with engine.connect() as conn:
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():

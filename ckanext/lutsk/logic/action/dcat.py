@@ -58,7 +58,7 @@ def _bad_query(exc: Exception) -> None:
     raise tk.ValidationError({"q": [message]}) from exc
 
 
-def _run(up_func, context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+def _run(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     try:
         with _encoded_paging_args():
             return up_func(context, _public_only(data_dict))
