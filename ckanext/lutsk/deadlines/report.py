@@ -341,6 +341,28 @@ def sort_summary(
     return sorted(summary, key=keys[sort], reverse=reverse)
 
 
+def _rows_of(
+    docs: Iterable[Mapping[str, Any]],
+    as_of: date,
+    frequencies: Any,
+    calendar: Any,
+    due_soon_days: int,
+    national: Mapping[str, tuple[date, date]],
+) -> list[dict[str, Any]]:
+    """Report rows of Solr documents, evaluated on ``as_of``; a national copy behind is applied."""
+    texts = _Texts(frequencies)
+    rows = [
+        make_row(
+            doc, as_of, frequencies=frequencies, calendar=calendar, due_soon_days=due_soon_days, texts=texts
+        )
+        for doc in docs
+    ]
+    for row in rows:
+        if row["id"] in national:
+            apply_national(row, *national[row["id"]], as_of=as_of, calendar=calendar, texts=texts)
+    return rows
+
+
 def build_report(
     context: Mapping[str, Any],
     *,
@@ -406,17 +428,8 @@ def build_report(
             else []
         )
         fq.append("+(" + " OR ".join([*clauses, *([by_id] if by_id else [])]) + ")")
-    texts = _Texts(frequencies)
     docs = search_docs(context, " ".join(fq), REPORT_FIELDS) if indexed or by_id else ()
-    found = [
-        make_row(
-            doc, as_of, frequencies=frequencies, calendar=calendar, due_soon_days=due_soon_days, texts=texts
-        )
-        for doc in docs
-    ]
-    for row in found:
-        if row["id"] in national:
-            apply_national(row, *national[row["id"]], as_of=as_of, calendar=calendar, texts=texts)
+    found = _rows_of(docs, as_of, frequencies, calendar, due_soon_days, national)
     # The query selected on the indexed deadline; the rows are evaluated afresh. They differ
     # only if the calendar changed since indexing (until the next refresh): trust the fresh one.
     found = [r for r in found if r["state"] in wanted]
@@ -563,16 +576,7 @@ def _paged(
             },
         )
         docs, count = result["results"], result["count"]
-    texts = _Texts(frequencies)
-    page = [
-        make_row(
-            doc, as_of, frequencies=frequencies, calendar=calendar, due_soon_days=due_soon_days, texts=texts
-        )
-        for doc in docs
-    ]
-    for row in page:
-        if row["id"] in national:
-            apply_national(row, *national[row["id"]], as_of=as_of, calendar=calendar, texts=texts)
+    page = _rows_of(docs, as_of, frequencies, calendar, due_soon_days, national)
     if body:
         per_body.setdefault(body, dict.fromkeys(REPORT_STATES, 0))
     summary = [
