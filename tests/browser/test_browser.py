@@ -78,7 +78,11 @@ class Steps:
 
 
 def _new_page(browser, width: int = 1280, height: int = 1000):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="uk-UA")
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        locale="uk-UA",
+        bypass_csp=True,  # axe-core is injected as an inline script; the pages keep their CSP
+    )
     return context.new_page()
 
 

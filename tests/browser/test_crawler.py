@@ -318,7 +318,8 @@ def _write_report() -> None:
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_crawl(role, chromium, portal_server, demo_portal):  # noqa: F811 (fixtures imported above)
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="uk-UA")
+    # axe-core is injected as an inline script; bypass_csp lets it in (the pages keep their CSP).
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="uk-UA", bypass_csp=True)
     page = context.new_page()
     if ROLES[role]:
         _login(page, portal_server.url, *ROLES[role])

