@@ -42,7 +42,7 @@ def old_portal(clean_db, clean_index, with_plugins):
     organizations.sync(config.registry())  # the install step: bodies as organizations
     econ = _org("ekonomika", "Департамент  економічної політики")  # title, extra space
     it = _org("it-viddil", "Відділ ІТ")  # only the mapping file knows it
-    ads = _org("lutskreklama", "КП «Луцькреклама»")  # not in the registry: refused
+    ads = _org("lutsk-zoo", "КП «Луцький зоопарк»")  # not in the registry: refused
     editor = factories.User(name="old-econ-editor")
     model.Session.add(model.Member(group=econ, table_id=editor["id"], table_name="user", capacity="editor"))
     _dataset(
@@ -91,7 +91,7 @@ def test_adopt_dry_run_then_apply_then_nothing(old_portal, cli, tmp_path):
     dry = _run(cli, "--dry-run", mapping=mapping)
     assert "ekonomika -> economic-policy (title)" in dry
     assert "it-viddil -> ict (mapping file)" in dry
-    assert "lutskreklama: NOT MAPPED" in dry
+    assert "lutsk-zoo: NOT MAPPED" in dry
     assert "datasets: 3, would adopt: 3" in dry
     example = model.Package.get(EXAMPLE)
     assert ckan_compat.package_extras(example)["update_frequency"] == "Щокварталу", "dry run wrote"
@@ -122,7 +122,7 @@ def test_adopt_dry_run_then_apply_then_nothing(old_portal, cli, tmp_path):
     assert "not mapped (left as is) update_frequency: раз на два місяці" in out
     assert "not mapped (left as is) license_id: ODbL-1.0" in out
     billboards = model.Package.get("billboards")
-    assert billboards.owner_org == model.Group.get("lutskreklama").id, "no body: not moved"
+    assert billboards.owner_org == model.Group.get("lutsk-zoo").id, "no body: not moved"
     assert ckan_compat.package_extras(billboards)["update_frequency"] == "once a month"
 
     # Per body, what each dataset still lacks of the passport.
