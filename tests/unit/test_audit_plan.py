@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,17 @@ def test_the_plan_from_stored_facts_is_the_plan_from_the_records():
     edu = {bp.slug: bp for bp in stored.bodies}["education"]
     assert [t[0] for t in edu.late_year] == [f"late-{i:02d}" for i in range(11, 1, -1)]
     assert {bp.slug: bp for bp in stored.bodies}["finance-budget"].late_year == (("id-gone", "", 7),)
+
+
+def test_the_xlsx_is_set_up_for_print():
+    """The ICT department prints the plan: A4 landscape, one page wide, the header row on
+    every page (it had no print setup)."""
+    plan = _plan([_rec("programmes", "economic-policy", row="L45")], deadline="2027-06-30")
+    wb = load_workbook(io.BytesIO(audit_export.plan_to_xlsx(plan)))
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert int(ws.page_setup.paperSize) == 9  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToWidth == 1
+        rows = re.fullmatch(r"\$(\d+):\$(\d+)", ws.print_title_rows or "")
+        assert rows and rows.group(1) == rows.group(2), "one header row repeats on every page"

@@ -183,7 +183,9 @@ def plan_to_xlsx(plan: AuditPlan, lang: str = "uk", kind_label=None) -> bytes:
     kind_label = kind_label or (lambda kind: kind)
 
     def sheet(name: str, headers: list[str], rows, widths: list[int], intro=()) -> tabular.Sheet:
-        return tabular.Sheet(_t(name, lang), headers, rows, widths=widths, intro=intro, wrap=True)
+        return tabular.Sheet(
+            _t(name, lang), headers, rows, widths=widths, intro=intro, wrap=True, printable=True
+        )
 
     body_keys = (
         "body", "datasets", "public", "drafts", "completeness", "weakest", "on_time_now", "on_time_year",

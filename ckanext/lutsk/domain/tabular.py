@@ -136,6 +136,8 @@ class Sheet:
     date_format: str = "DD.MM.YYYY"
     datetime_format: str = "DD.MM.YYYY HH:MM"
     autofilter: bool = True
+    #: Set up for print: A4 landscape, one page wide, the header row repeated on every page.
+    printable: bool = False
 
 
 def _xlsx_value(value: Any) -> Any:
@@ -169,6 +171,8 @@ def write_xlsx(sheets: Iterable[Sheet], out: IO[bytes]) -> None:
         for col, width in enumerate(sheet.widths, 1):
             ws.column_dimensions[get_column_letter(col)].width = width
         top = len(sheet.intro) + (2 if sheet.intro else 1)  # the header's row
+        if sheet.printable:
+            _print_setup(ws, top)
         ws.freeze_panes = f"A{top + 1}"  # before the first row: write-only writes the view first
         for i, text in enumerate(sheet.intro):
             cell = WriteOnlyCell(ws, value=_xlsx_value(text))
@@ -188,6 +192,17 @@ def write_xlsx(sheets: Iterable[Sheet], out: IO[bytes]) -> None:
     if not titles:
         wb.create_sheet("Sheet")
     wb.save(out)
+
+
+def _print_setup(ws: Any, header_row: int) -> None:
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{header_row}:{header_row}"
 
 
 def _xlsx_cell(ws: Any, sheet: Sheet, value: Any, font: Any, wrap: Any) -> Any:
