@@ -4,6 +4,8 @@ national copies behind, and the token that never shows anywhere."""
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import os
 import re
@@ -179,6 +181,15 @@ def test_ict_overview_lists_every_national_copy_behind(app, publishing, people):
     assert "<td>Департамент фінансів та бюджету</td>" in page, "the body by title, not its slug"
     assert "<td>finance-budget</td>" not in page
     assert app.get("/lutsk/datagovua/behind", headers=tokens["editor"], status=403)
+    # The same list as a spreadsheet (UTF-8 with BOM), for the ICT department only.
+    export = app.get("/lutsk/datagovua/behind/export.csv", headers=tokens["ict"])
+    assert export.headers["Content-Disposition"].startswith("attachment")
+    body = export.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")
+    table = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert table[0][:2] == ["Набір даних", "Ідентифікатор"]
+    assert {row[1] for row in table[1:]} >= set(states)
+    assert app.get("/lutsk/datagovua/behind/export.csv", headers=tokens["editor"], status=403)
     # The list's address before it moved under /lutsk/ still leads there.
     moved = app.get("/datagovua/behind?page=2", headers=tokens["ict"], status=302, follow_redirects=False)
     assert moved.headers["Location"].endswith("/lutsk/datagovua/behind?page=2")
