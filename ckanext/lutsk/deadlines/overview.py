@@ -78,12 +78,11 @@ def summary(overdue_report: Mapping[str, Any]) -> list[dict[str, Any]]:
     registry, lang = config.registry(), current_lang()
     out = []
     for slug, by_state in counts.items():
-        entry = registry.get(slug)
         out.append(
             _with_shares(
                 {
                     "body": slug,
-                    "body_title": entry.title(lang) if entry else slug,
+                    "body_title": registry.title_of(slug, lang),
                     "total": sum(by_state.values()),
                     "counts": by_state,
                 }

@@ -5,20 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.types import Context
 
 from ckanext.lutsk.datagovua import messages
-
-
-def _context() -> Context:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+from ckanext.lutsk.logic.context import context
 
 
 def lutsk_sync_status(pkg: dict[str, Any]) -> dict[str, Any] | None:
     """The national copy's state for the dataset page, or None for those who may not see it
     (anyone but the body's editors and the ICT department) or when publishing is off."""
     try:
-        status = tk.get_action("lutsk_sync_status")(_context(), {"id": pkg["id"]})
+        status = tk.get_action("lutsk_sync_status")(context(), {"id": pkg["id"]})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None
     return status if status["enabled"] else None

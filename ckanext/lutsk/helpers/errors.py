@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.types import Context
 from werkzeug.exceptions import default_exceptions
+
+from ckanext.lutsk.logic.context import context
 
 _ = tk._
 
@@ -70,9 +71,8 @@ def _refused_dataset(code: int) -> dict[str, str] | None:
     ident = (tk.request.view_args or {}).get("id")
     if not ident:
         return None
-    context: Context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
     try:
-        pkg = tk.get_action("package_show")(context, {"id": ident})
+        pkg = tk.get_action("package_show")(context(), {"id": ident})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None
     return {"title": tk.h.dataset_display_name(pkg), "url": tk.h.url_for("dataset.read", id=pkg["name"])}

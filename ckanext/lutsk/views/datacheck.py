@@ -21,7 +21,7 @@ from ckanext.lutsk.datacheck import datapackage, report
 from ckanext.lutsk.domain import datacheck_files, structures
 from ckanext.lutsk.helpers import datacheck as datacheck_helpers
 from ckanext.lutsk.lang import current as current_lang
-from ckanext.lutsk.views.common import context
+from ckanext.lutsk.logic.context import context
 
 _ = tk._
 

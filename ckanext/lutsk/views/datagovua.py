@@ -13,7 +13,7 @@ from ckanext.lutsk import config
 from ckanext.lutsk.domain import tabular
 from ckanext.lutsk.lang import current as current_lang
 from ckanext.lutsk.logic import errors
-from ckanext.lutsk.views.common import context
+from ckanext.lutsk.logic.context import context
 
 datagovua_bp = Blueprint("lutsk_datagovua", __name__)
 

@@ -16,7 +16,7 @@ from ckanext.lutsk.deadlines import report as deadline_report
 from ckanext.lutsk.deadlines.status import LATE_STATES, REPORT_STATES
 from ckanext.lutsk.logic import errors
 from ckanext.lutsk.logic.action.deadlines import report_schema
-from ckanext.lutsk.views.common import context
+from ckanext.lutsk.logic.context import context
 
 _ = tk._
 

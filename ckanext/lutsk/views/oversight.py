@@ -40,10 +40,10 @@ from ckanext.lutsk.domain import (
 )
 from ckanext.lutsk.helpers import oversight as oversight_helpers
 from ckanext.lutsk.lang import current as current_lang
+from ckanext.lutsk.logic.context import context
 from ckanext.lutsk.model import catalogue, history
 from ckanext.lutsk.oversight import service as oversight
 from ckanext.lutsk.oversight import stored as oversight_stored
-from ckanext.lutsk.views.common import context
 
 _ = tk._
 log = logging.getLogger(__name__)
@@ -265,11 +265,10 @@ def timeliness_page() -> str:
     bodies = []
     for slug, series in per_body.items():
         latest = series[-1] if series and series[-1].day == end else None
-        body = reg.get(slug)
         bodies.append(
             {
                 "slug": slug,
-                "title": body.title(lang) if body else slug,
+                "title": reg.title_of(slug, lang),
                 "now": latest.share if latest else None,
                 "datasets": latest.evaluated if latest else 0,
                 "year": timeliness.period_share(series),
@@ -298,8 +297,7 @@ def _recent(limit: int) -> list[dict[str, Any]]:
     lang = current_lang()
     out = []
     for row in catalogue.recently_updated(limit):
-        body = reg.get(row["body"]) if row.get("body") else None
-        out.append({**row, "body_title": body.title(lang) if body else row.get("body") or ""})
+        out.append({**row, "body_title": reg.title_of(row.get("body") or "", lang)})
     return out
 
 
@@ -311,8 +309,7 @@ def restricted_page() -> str:
     lang = current_lang()
 
     def body_title(slug: str | None) -> str:
-        body = reg.get(slug or "")
-        return body.title(lang) if body else (slug or "")
+        return reg.title_of(slug or "", lang)
 
     datasets = []
     for rec in catalogue.load_records(public_only=True):

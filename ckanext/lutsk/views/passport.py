@@ -13,7 +13,7 @@ from flask import Blueprint, Response
 from ckanext.lutsk import helpers, passport_pdf
 from ckanext.lutsk.domain import tabular
 from ckanext.lutsk.lang import current as current_lang
-from ckanext.lutsk.views import common
+from ckanext.lutsk.logic.context import context
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +32,8 @@ def download(id: str, fmt: str) -> Response:
         if pdf:
             return tk.abort(404, tk._("The passport is available as CSV, JSON or PDF."))
         return tk.abort(404, tk._("The passport is available as CSV or JSON."))
-    context = common.context()
     try:
-        pkg = tk.get_action("package_show")(context, {"id": id})
+        pkg = tk.get_action("package_show")(context(), {"id": id})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Dataset not found"))
     except tk.NotAuthorized:

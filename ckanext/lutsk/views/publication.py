@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
 from ckanext.lutsk.logic import errors
-from ckanext.lutsk.views.common import context
+from ckanext.lutsk.logic.context import context
 
 publication_bp = Blueprint("lutsk_publication", __name__)
 

@@ -1,4 +1,4 @@
-"""What every page of the extension needs: the action context of the current user."""
+"""The action context of the current request's user, for views and template helpers."""
 
 from __future__ import annotations
 
