@@ -8,6 +8,8 @@ datasets are late whatever the day.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import os
 from typing import Any
 
@@ -15,10 +17,13 @@ import ckan.plugins.toolkit as tk
 import yaml
 from ckan import model
 from ckan.types import Context
+from werkzeug.datastructures import FileStorage
 
 from ckanext.lutsk import config, organizations
 
 DEMO_FILE = os.path.join(os.path.dirname(__file__), "data", "demo.yaml")
+#: Small data files uploaded as the data of the demo dataset of the same name (README.md there).
+SAMPLES_DIR = os.path.join(os.path.dirname(__file__), "data", "demo_files")
 
 
 def _context() -> Context:
@@ -140,4 +145,51 @@ def load(path: str = DEMO_FILE) -> list[str]:
             tk.get_action("package_create")(_context(), dataset_dict(spec, data["defaults"]))
             created += 1
     report.append(f"demo: {len(data['datasets'])} datasets ({created} new)")
+    attached = attach_samples()
+    report.append(f"demo: {len(sample_names())} datasets with a sample file ({attached} files uploaded now)")
     return report
+
+
+def sample_names(directory: str = SAMPLES_DIR) -> list[str]:
+    """The demo datasets that have a sample file (``<name>.csv``)."""
+    return sorted(f[: -len(".csv")] for f in os.listdir(directory) if f.endswith(".csv"))
+
+
+def _upload(resource: dict[str, Any], filename: str, body: bytes) -> None:
+    tk.get_action("resource_patch")(
+        _context(),
+        {
+            "id": resource["id"],
+            "url": filename,
+            "url_type": "upload",
+            "upload": FileStorage(stream=io.BytesIO(body), filename=filename),
+        },
+    )
+
+
+def attach_samples(directory: str = SAMPLES_DIR) -> int:
+    """Upload each sample file as the data of its demo dataset, in place of the link to
+    lutskrada.gov.ua (unreachable from a development machine), so the data check reports on
+    real files; a dataset whose structure resource is still a link gets its annex row's
+    recommended Table Schema uploaded as it. Idempotent: what is an upload already is left
+    alone. Returns how many files were uploaded."""
+    uploaded = 0
+    for name in sample_names(directory):
+        try:
+            pkg = tk.get_action("package_show")(_context(), {"id": name})
+        except tk.ObjectNotFound:
+            continue
+        resources = pkg.get("resources") or []
+        is_structure = [str(r.get("structure")).lower() == "true" for r in resources]
+        data = next((r for r, s in zip(resources, is_structure, strict=True) if not s), None)
+        if data is not None and data.get("url_type") != "upload":
+            with open(os.path.join(directory, f"{name}.csv"), "rb") as f:
+                _upload(data, f"{name}.csv", f.read())
+            uploaded += 1
+        declared = next((r for r, s in zip(resources, is_structure, strict=True) if s), None)
+        recommended = config.structures().get(pkg.get("annex835_row") or "")
+        if declared is not None and recommended is not None and declared.get("url_type") != "upload":
+            schema = json.dumps(recommended.table_schema(), ensure_ascii=False, indent=2)
+            _upload(declared, f"{name}-structure.json", schema.encode("utf-8"))
+            uploaded += 1
+    return uploaded

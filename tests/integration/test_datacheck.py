@@ -281,6 +281,10 @@ def test_template_csv_and_datapackage(app, org, create_with_upload):
     assert (
         "L45. Перелік цільових місцевих програм" in listing and "/lutsk/structures/A6/template.csv" in listing
     )
+    # In the annex's order (A6 before A10, A rows before L rows), not the files' names.
+    rows = ("A6", "A9", "A10", "L44", "L45")
+    shown = [listing.index(f"/lutsk/structures/{row}/template.csv") for row in rows]
+    assert shown == sorted(shown)
 
     pkg = dataset(owner_org=org["id"], name="packaged", annex835_row="L45", resources=[JSON_RES])
     _upload(create_with_upload, pkg, GOOD, "programmes.csv", "CSV")

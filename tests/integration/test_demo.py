@@ -35,7 +35,9 @@ def test_demo_load_is_complete_late_in_places_and_idempotent():
     )
     for d in datasets:
         assert all(d.get(k) for k in required), d["name"]
-        assert d["resources"] and all(r["url"].startswith("https://") for r in d["resources"])
+        assert d["resources"]
+        # Links to the city's site, except the sample files uploaded for the data check.
+        assert all(r["url"].startswith("https://") or r["url_type"] == "upload" for r in d["resources"])
 
     freq = config.vocabulary("frequencies")
     today = workdays.kyiv_today()
@@ -64,3 +66,64 @@ def test_demo_load_is_complete_late_in_places_and_idempotent():
 
     again = demo.load()
     assert any("(0 new)" in line and "datasets" in line for line in again)
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues", "with_request_context")
+def test_demo_data_gives_real_data_check_results(cli):
+    """Issue 19's measure on the demo data: the sample files are uploads, some conform to
+    the recommended structure, two have the faults met in practice (cp1251, a wrong column)."""
+    from ckan.cli.cli import ckan
+
+    from ckanext.lutsk.datacheck import jobs
+    from ckanext.lutsk.datacheck import report as ict_report
+
+    report = demo.load()
+    assert "demo: 6 datasets with a sample file (7 files uploaded now)" in report
+    samples = demo.sample_names()
+    shown = {n: call_action("package_show", id=n) for n in samples}
+    for pkg in shown.values():
+        assert all(r["url_type"] == "upload" for r in pkg["resources"]), pkg["name"]
+
+    for job in jobs.queued_jobs():  # the worker's queue: run only the sample datasets here
+        job.delete()
+    for pkg in shown.values():
+        jobs.check_package(pkg["id"])
+
+    counts = jobs.summary([p["id"] for p in shown.values()])
+    assert counts.to_dict() == {
+        "resources": 6,
+        "valid": 4,
+        "invalid": 2,
+        "error": 0,
+        "unchecked": 0,
+        "with_recommended": 5,
+        "matching_recommended": 2,
+    }
+    # The badge / facet state of each dataset.
+    states = {n: jobs.dataset_state(call_action("package_show", id=n)) for n in samples}
+    assert states == {
+        "dataset-register": jobs.RECOMMENDED,
+        "regulatory-plan": jobs.RECOMMENDED,
+        "targeted-programmes": jobs.VALID,  # checked against its own structure resource
+        "schools": jobs.VALID,
+        "regulatory-acts": jobs.ERRORS,
+        "utility-tariffs": jobs.ERRORS,
+    }
+    # The ICT report lists the two faulty files with their first issue.
+    failing = {r["dataset"]: r["first_issue"] for r in ict_report.failing_rows(str)}
+    assert failing == {"regulatory-acts": "encoding-cp1251", "utility-tariffs": "missing-column"}
+
+    # Over every demo dataset, the others (links to lutskrada.gov.ua) are not checked yet.
+    everything = jobs.summary()
+    assert (everything.valid, everything.invalid, everything.with_recommended) == (4, 2, 5)
+    assert everything.unchecked == everything.resources - 6 > 20
+
+    result = cli.invoke(ckan, ["lutsk", "datacheck", "--summary"])
+    assert result.exit_code == 0, result.output
+    assert "valid: 4, invalid: 2" in result.output
+    assert "with a recommended structure: 5 (valid against it: 2)" in result.output
+
+    # Idempotent: nothing uploaded again, nothing to check again.
+    again = demo.load()
+    assert "demo: 6 datasets with a sample file (0 files uploaded now)" in again
+    assert all(jobs.to_check(call_action("package_show", id=n)) == [] for n in samples)

@@ -13,10 +13,19 @@ from ckanext.lutsk.datacheck import jobs
 @click.argument("names", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Every active dataset.")
 @click.option("--queue", is_flag=True, help="Queue the checks for the worker instead of running them here.")
-def datacheck(names: tuple[str, ...], all_: bool, queue: bool) -> None:
-    """Check (only what changed since its last check) the datasets NAMES, or --all."""
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Then print the counts of the current checks (valid, invalid, with a recommended structure).",
+)
+def datacheck(names: tuple[str, ...], all_: bool, queue: bool, summary: bool) -> None:
+    """Check (only what changed since its last check) the datasets NAMES, or --all;
+    --summary alone prints the counts over every active dataset without checking."""
     if not names and not all_:
-        raise click.UsageError("name datasets or pass --all")
+        if summary:
+            click.echo(jobs.summary().line())
+            return
+        raise click.UsageError("name datasets or pass --all (or --summary)")
     query = model.Session.query(model.Package.id, model.Package.name).filter(model.Package.state == "active")
     if not all_:
         query = query.filter(model.Package.name.in_(names))
@@ -34,5 +43,7 @@ def datacheck(names: tuple[str, ...], all_: bool, queue: bool) -> None:
     if queue:
         click.echo(f"queued {len(rows)} dataset(s) on {jobs.QUEUE}")
     else:
-        summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing changed"
-        click.echo(f"checked {len(rows)} dataset(s); resources {summary}")
+        counted = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing changed"
+        click.echo(f"checked {len(rows)} dataset(s); resources {counted}")
+    if summary:
+        click.echo(jobs.summary([package_id for package_id, _name in rows]).line())

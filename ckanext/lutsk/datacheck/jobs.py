@@ -353,6 +353,40 @@ def dataset_state(pkg: dict[str, Any], rows: dict[str, data_check.DataCheck] | N
     return RECOMMENDED if all(s == "recommended" for s in sources) else VALID
 
 
+def summary(package_ids: list[str] | None = None) -> datacheck.Summary:
+    """The counts of the current checks over the tabular resources of ``package_ids`` (every
+    active dataset when None): valid, invalid, could not be checked, not checked yet, and how
+    many belong to an annex row with a recommended structure."""
+    if package_ids is None:
+        package_ids = [
+            pid for (pid,) in model.Session.query(model.Package.id).filter(model.Package.state == "active")
+        ]
+    out = datacheck.Summary()
+    structures = config.structures()
+    for package_id in package_ids:
+        try:
+            pkg = tk.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
+        except tk.ObjectNotFound:
+            continue
+        if pkg.get("type", "dataset") != "dataset":
+            continue
+        rows = data_check.for_package(pkg["id"])
+        structure_fp = structure_fingerprint(pkg)
+        has_recommended = (pkg.get("annex835_row") or "") in structures
+        for res in data_resources(pkg):
+            row = rows.get(res["id"])
+            current = (
+                row is not None
+                and row.status != data_check.RUNNING
+                and row.fingerprint == fingerprint(res, structure_fp)
+            )
+            if row is None or not current:
+                out.add(None, has_recommended)
+            else:
+                out.add(row.status, has_recommended, row.schema_source)
+    return out
+
+
 def index_fields(pkg: dict[str, Any]) -> dict[str, Any]:
     # Reads the report table inside the save's own transaction (no savepoint: a rolled back
     # savepoint would also drop what the save queued after commit). The table comes with

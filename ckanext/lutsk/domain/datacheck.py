@@ -25,6 +25,7 @@ __all__ = [
     "VALID",
     "Issue",
     "Report",
+    "Summary",
     "check_file",
     "failure",
     "is_tabular",
@@ -117,6 +118,51 @@ class Report:
     @property
     def matches_recommended(self) -> bool:
         return self.status == VALID and self.schema_source == "recommended"
+
+
+@dataclass
+class Summary:
+    """The counts over many tabular resources (``ckan lutsk datacheck --summary``, the
+    measure of issue 19 on the demo data)."""
+
+    resources: int = 0
+    valid: int = 0
+    invalid: int = 0
+    #: Could not be checked (download failed, refused address, too large, ...).
+    error: int = 0
+    #: Not checked yet, or last checked as another version of the file or structure.
+    unchecked: int = 0
+    #: Its dataset's annex row has a recommended structure.
+    with_recommended: int = 0
+    #: Valid against that recommended structure («Структура відповідає рекомендованій»).
+    matching_recommended: int = 0
+
+    def add(self, status: str | None, has_recommended: bool, schema_source: str | None = None) -> None:
+        """One resource: ``status`` of its current check (None when it has none)."""
+        self.resources += 1
+        if status == VALID:
+            self.valid += 1
+        elif status == INVALID:
+            self.invalid += 1
+        elif status == ERROR:
+            self.error += 1
+        else:
+            self.unchecked += 1
+        if has_recommended:
+            self.with_recommended += 1
+            if status == VALID and schema_source == "recommended":
+                self.matching_recommended += 1
+
+    def to_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+    def line(self) -> str:
+        return (
+            f"tabular resources: {self.resources}; valid: {self.valid}, invalid: {self.invalid}, "
+            f"could not be checked: {self.error}, not checked yet: {self.unchecked}; "
+            f"with a recommended structure: {self.with_recommended} "
+            f"(valid against it: {self.matching_recommended})"
+        )
 
 
 def failure(code: str, note: str | None = None) -> Report:

@@ -34,7 +34,9 @@ MEDIA = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 
 
 def structures_page() -> str:
-    rows = {r.id: r for r in config.annex().rows}
+    annex_rows = config.annex().rows
+    rows = {r.id: r for r in annex_rows}
+    order = {r.id: i for i, r in enumerate(annex_rows)}
     lang = current_lang()
     items = [
         {
@@ -44,7 +46,8 @@ def structures_page() -> str:
             "complete": s.complete,
             "fields": s.schema["fields"],
         }
-        for s in config.structures().values()
+        # In the annex's order (A6 before A10), not the files' names.
+        for s in sorted(config.structures().values(), key=lambda s: (order.get(s.row, len(order)), s.row))
     ]
     return tk.render("lutsk/datacheck/structures.html", {"items": items})
 
