@@ -68,6 +68,7 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
         oversight_stored.register_session_events()
         datacheck_jobs.register_session_events()
         datacheck_datastore.read_single_byte_files_as_cp1251()
+        datacheck_datastore.token_from_file()
         # Load the working-day calendar now, so a broken file is logged (with its line) at
         # start-up; the portal keeps serving on the fallback (see config.calendar).
         config.calendar()

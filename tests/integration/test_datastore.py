@@ -161,3 +161,30 @@ def test_xloader_and_the_data_check_both_run_and_neither_blocks_the_save(org, xl
     assert row is not None and row.status == datacheck.INVALID
     assert datacheck.ENCODING_CP1251 in [i.code for i in row.as_report().issues]
     assert len(_records(res["id"])[1]) == len(SCHOOLS)
+
+
+def test_the_xloader_token_file_is_written_once_and_read_at_start_up(tmp_path, ckan_config, monkeypatch):
+    from ckan.lib import api_token
+
+    from ckanext.lutsk.datacheck import datastore
+
+    path = tmp_path / "xloader-token"
+    assert datastore.write_token_file(str(path)) is True
+    token = path.read_text().strip()
+    assert path.stat().st_mode & 0o777 == 0o600
+    user = api_token.get_user_from_token(token, update_access_time=False)
+    assert user is not None and user.name == site_user() and user.sysadmin
+    # Still valid: kept. Revoked (or the database reset): replaced.
+    assert datastore.write_token_file(str(path)) is False
+    call_action("api_token_revoke", context={"user": site_user(), "ignore_auth": True}, token=token)
+    assert datastore.write_token_file(str(path)) is True
+    assert path.read_text().strip() != token
+
+    monkeypatch.setitem(ckan_config, "ckanext.xloader.api_token", "NOT_SET")
+    monkeypatch.setitem(ckan_config, "ckanext.lutsk.xloader_token_file", str(path))
+    datastore.token_from_file()
+    assert tk.config["ckanext.xloader.api_token"] == path.read_text().strip()
+    # A token set in the ini wins over the file.
+    monkeypatch.setitem(ckan_config, "ckanext.xloader.api_token", "from-the-ini")
+    datastore.token_from_file()
+    assert tk.config["ckanext.xloader.api_token"] == "from-the-ini"
