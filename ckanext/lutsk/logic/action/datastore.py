@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Mapping
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import flask
 import sqlalchemy.exc
 from ckan.types import Action, Context, DataDict
+
+#: Runs of characters that are not part of a word (Unicode: Cyrillic letters are word characters).
+_NOT_WORD = re.compile(r"[^\w\-]+")
+#: The endpoint of datatables_view's table data (ckanext/datatablesview/blueprint.py, ajax).
+_DATATABLES_AJAX = "datatablesview.ajax"
 
 
 @tk.chained_action
@@ -21,3 +30,35 @@ def datastore_search_sql(up_func: Action, context: Context, data_dict: DataDict)
         raise tk.ValidationError(
             {"sql": [tk._("The DataStore cannot run this query: {reason}").format(reason=reason)]}
         ) from None
+
+
+def datatables_query(form: Mapping[str, str]) -> str:
+    """The DataStore full-text query of a datatables_view request, as CKAN's view builds it
+    (a column search wins over the table search; each term a prefix), but keeping every
+    letter: CKAN replaces whatever is not an ASCII letter or digit with ``_``, so a Ukrainian
+    word searched nothing (ckan/ckan#8583, open)."""
+    columns: dict[str, str] = {}
+    i = 0
+    while f"columns[{i}][search][value]" in form:
+        value = form[f"columns[{i}][search][value]"]
+        if value:
+            columns[form.get(f"columns[{i}][name]", "")] = _NOT_WORD.sub("_", value) + ":*"
+        i += 1
+    if columns:
+        return json.dumps(columns)
+    text = form.get("search[value]", "")
+    return _NOT_WORD.sub("_", text) + ":*" if text else ""
+
+
+@tk.chained_action
+def datastore_search(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN's datastore_search; for the table data of datatables_view, the query rebuilt from
+    the request with its Cyrillic letters (see datatables_query)."""
+    if (
+        "q" in data_dict
+        and flask.has_request_context()
+        and flask.request.endpoint == _DATATABLES_AJAX
+        and flask.request.method == "POST"
+    ):
+        data_dict = {**data_dict, "q": datatables_query(flask.request.form)}
+    return up_func(context, data_dict)
