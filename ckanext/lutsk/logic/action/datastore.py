@@ -18,6 +18,7 @@ _NOT_WORD = re.compile(r"[^\w\-]+")
 _DATATABLES_AJAX = "datatablesview.ajax"
 
 
+@tk.side_effect_free  # as CKAN's: callable with GET
 @tk.chained_action
 def datastore_search_sql(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """CKAN's datastore_search_sql, with a query PostgreSQL refuses while CKAN checks it
@@ -50,6 +51,7 @@ def datatables_query(form: Mapping[str, str]) -> str:
     return _NOT_WORD.sub("_", text) + ":*" if text else ""
 
 
+@tk.side_effect_free  # as CKAN's: callable with GET
 @tk.chained_action
 def datastore_search(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """CKAN's datastore_search; for the table data of datatables_view, the query rebuilt from
