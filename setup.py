@@ -79,6 +79,14 @@ setup(
         # Data checks of CSV/XLSX resources (issue 19): Frictionless directly, not
         # ckanext-validation (its 2.2.0 on PyPI declares CKAN 2.10/2.11 unsupported).
         "frictionless>=5.18,<6",
+        # Tabular resources loaded into CKAN's DataStore for the preview (datatables_view)
+        # and the DataStore API (issue 19, item 4); its worker job runs on the default queue.
+        # 2.5.2, not 2.6.0: the same code, but 2.6.0 declares requests/urllib3/six/certifi/idna
+        # newer than CKAN 2.11's pins, so pip cannot resolve it with ckan[requirements].
+        # 2.5.2 declares none of its imports: tabulator and Unidecode are named here.
+        "ckanext-xloader>=2.5.2,<2.6",
+        "tabulator>=1.53,<2",
+        "Unidecode>=1.3,<2",
     ],
     cmdclass={"build_py": BuildPyWithCatalogues},
     entry_points={

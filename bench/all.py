@@ -26,6 +26,8 @@ ORDER = (
     "audit_plan",
     "deadlines_report",
     "oversight_pages",
+    # ckanext-xloader's DataStore load vs psql COPY of the same CSV (issue 19).
+    "xloader",
 )
 
 

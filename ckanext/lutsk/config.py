@@ -171,6 +171,11 @@ def datacheck_allow_private_urls() -> bool:
     return bool(tk.config.get("ckanext.lutsk.datacheck_allow_private_urls"))
 
 
+def xloader_token_file() -> str:
+    """The file with ckanext-xloader's API token (``ckanext.lutsk.xloader_token_file``), or ""."""
+    return str(tk.config.get("ckanext.lutsk.xloader_token_file") or "").strip()
+
+
 def structures() -> dict[str, structures_mod.Structure]:
     """Mintsyfra's recommended structures by annex row (data/structures/*.yaml)."""
     directory = structures_mod.DEFAULT_DIR

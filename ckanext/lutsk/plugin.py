@@ -12,12 +12,13 @@ from ckan.types import Context
 from ckanext.dcat.interfaces import IDCATRDFHarvester, IDCATURIGenerator
 
 from ckanext.lutsk import config, helpers
+from ckanext.lutsk.datacheck import datastore as datacheck_datastore
 from ckanext.lutsk.datacheck import jobs as datacheck_jobs
 from ckanext.lutsk.datagovua import publisher
 from ckanext.lutsk.dcat import hooks as dcat_hooks
 from ckanext.lutsk.deadlines import status
 from ckanext.lutsk.domain import mapping, vocabularies
-from ckanext.lutsk.logic import auth
+from ckanext.lutsk.logic import action, auth
 from ckanext.lutsk.logic.auth import datasets as auth_datasets
 from ckanext.lutsk.oversight import stored as oversight_stored
 
@@ -30,7 +31,7 @@ from ckanext.lutsk.oversight import stored as oversight_stored
 @tk.blanket.validators
 @tk.blanket.helpers
 @tk.blanket.auth_functions(auth.get_auth_functions)
-@tk.blanket.actions
+@tk.blanket.actions(action.get_actions)
 @tk.blanket.blueprints
 class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
@@ -66,6 +67,8 @@ class LutskPlugin(p.SingletonPlugin, DefaultTranslation):
         publisher.register_session_events()
         oversight_stored.register_session_events()
         datacheck_jobs.register_session_events()
+        datacheck_datastore.read_single_byte_files_as_cp1251()
+        datacheck_datastore.token_from_file()
         # Load the working-day calendar now, so a broken file is logged (with its line) at
         # start-up; the portal keeps serving on the fallback (see config.calendar).
         config.calendar()

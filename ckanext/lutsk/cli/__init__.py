@@ -6,6 +6,7 @@ import click
 
 from ckanext.lutsk import adopt, config, demo, organizations
 from ckanext.lutsk.cli import datacheck as datacheck_cli
+from ckanext.lutsk.cli import datastore as datastore_cli
 from ckanext.lutsk.cli import deadlines as deadline_cli
 from ckanext.lutsk.cli import national as national_cli
 from ckanext.lutsk.cli import oversight as oversight_cli
@@ -28,6 +29,7 @@ lutsk.add_command(publish_cli.publish)
 lutsk.add_command(passport_cli.passport)
 lutsk.add_command(national_cli.national)
 lutsk.add_command(datacheck_cli.datacheck)
+lutsk.add_command(datastore_cli.xloader_token)
 # The ICT department's oversight: annex coverage, history, audit plan, register.
 for _command in (
     oversight_cli.coverage_group,
