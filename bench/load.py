@@ -19,10 +19,12 @@ serves ``--clients`` concurrent clients making ``--requests / --rounds`` request
 cycling through the dataset page, search, ``/catalog.ttl`` and ``/lutsk/timeliness``. So each
 server gets clients × requests requests in all.
 
-Printed: per server the requests/s, the CPU seconds its processes used (per request and as a
-share of all cores) and how busy the whole machine was; per page and server p50 and p95 over
-all rounds with the spread of the per-round p50s (min–max), and the ratios ``ckan run ÷
-server`` (above 1: that server is faster).
+Printed: per server the requests/s; per request the CPU time of the server's processes and
+of the PostgreSQL backends on the bench database, and the time they were runnable but waiting
+for a core (the kernel's schedstat: a machine short of CPU shows there); the cores the server
+used and how busy the whole machine was. Per page and server p50 and p95 over all rounds with
+the spread of the per-round p50s (min–max), and the ratios ``ckan run ÷ server`` (above 1:
+that server is faster).
 """
 
 from __future__ import annotations
@@ -106,44 +108,55 @@ def machine_busy() -> float:
 
 
 class Sampler(threading.Thread):
-    """While a block runs, reads the scheduler's account (/proc/.../schedstat: time on a core,
-    time runnable but waiting for one) of every thread of the server's process group ("server")
-    and of the PostgreSQL backends connected to the bench's database ("postgres"). Sampled every
-    0.25 s, so a thread that ends mid-block is counted up to its last sample."""
+    """The CPU account of one block, for the server's process group ("server") and for the
+    PostgreSQL backends on the bench's database ("postgres").
+
+    CPU time: each process's utime + stime (/proc/PID/stat) at the start and the end, exact:
+    it includes threads that ended meanwhile (``ckan run`` starts one per connection). Time
+    runnable but waiting for a core: the scheduler's per-thread account (/proc/.../schedstat),
+    sampled every 0.25 s, so the part of a thread's life after its last sample is missed; it is
+    scaled by exact CPU ÷ sampled CPU, i.e. a missed stretch is taken to queue as the rest did."""
 
     def __init__(self, server: Server) -> None:
         super().__init__(daemon=True)
         self.server = server
         self.db = os.environ.get("CKAN_SQLALCHEMY_URL", "").rsplit("/", 1)[-1]
         self.done = threading.Event()
-        self.first = self.tasks()
+        self.cpu0 = self.processes()
+        self.first = self.threads()
         self.last: dict[tuple[int, int], tuple[str, int, int]] = {}
 
-    def tasks(self) -> dict[tuple[int, int], tuple[str, int, int]]:
+    def role(self, proc: Path) -> tuple[str, list[str]] | None:
+        fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        if int(fields[2]) == self.server.proc.pid:  # its process group (start_new_session)
+            return "server", fields
+        cmdline = (proc / "cmdline").read_bytes()
+        if self.db and cmdline.startswith(b"postgres: ") and f" {self.db} ".encode() in cmdline:
+            return "postgres", fields
+        return None
+
+    def processes(self) -> dict[int, tuple[str, float]]:
+        found: dict[int, tuple[str, float]] = {}
+        for proc in Path("/proc").iterdir():
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                if proc.name.isdigit() and (known := self.role(proc)):
+                    found[int(proc.name)] = (known[0], (int(known[1][11]) + int(known[1][12])) / TICK)
+        return found
+
+    def threads(self) -> dict[tuple[int, int], tuple[str, int, int]]:
         found: dict[tuple[int, int], tuple[str, int, int]] = {}
         for proc in Path("/proc").iterdir():
-            if not proc.name.isdigit():
-                continue
             with contextlib.suppress(OSError, ValueError, IndexError):
-                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-                if int(fields[2]) == self.server.proc.pid:  # its process group (start_new_session)
-                    role = "server"
-                elif (
-                    self.db
-                    and (proc / "cmdline").read_bytes().startswith(b"postgres: ")
-                    and (f" {self.db} ".encode() in (proc / "cmdline").read_bytes())
-                ):
-                    role = "postgres"
-                else:
+                if not (proc.name.isdigit() and (known := self.role(proc))):
                     continue
                 for task in (proc / "task").iterdir():
                     run, wait = (task / "schedstat").read_text().split()[:2]
-                    found[(int(proc.name), int(task.name))] = (role, int(run), int(wait))
+                    found[(int(proc.name), int(task.name))] = (known[0], int(run), int(wait))
         return found
 
     def run(self) -> None:
         while True:
-            for key, value in self.tasks().items():
+            for key, value in self.threads().items():
                 self.last[key] = value
             if self.done.wait(0.25):
                 return
@@ -151,12 +164,22 @@ class Sampler(threading.Thread):
     def finish(self) -> None:
         self.done.set()
         self.join()
+        cpu: dict[str, float] = {}
+        for pid, (role, used) in self.processes().items():
+            spent = used - self.cpu0.get(pid, (role, 0.0))[1]
+            cpu[role] = cpu.get(role, 0.0) + spent
+            if role == "server":
+                self.server.workers[pid] = self.server.workers.get(pid, 0.0) + spent
+        sampled_run: dict[str, float] = {}
+        sampled_wait: dict[str, float] = {}
         for key, (role, run, wait) in self.last.items():
             _, run0, wait0 = self.first.get(key, (role, 0, 0))
-            self.server.cpu[role] = self.server.cpu.get(role, 0.0) + (run - run0) / 1e9
-            self.server.queued[role] = self.server.queued.get(role, 0.0) + (wait - wait0) / 1e9
-            if role == "server":
-                self.server.workers[key[0]] = self.server.workers.get(key[0], 0.0) + (run - run0) / 1e9
+            sampled_run[role] = sampled_run.get(role, 0.0) + (run - run0) / 1e9
+            sampled_wait[role] = sampled_wait.get(role, 0.0) + (wait - wait0) / 1e9
+        for role, used in cpu.items():
+            self.server.cpu[role] = self.server.cpu.get(role, 0.0) + used
+            scale = used / sampled_run[role] if sampled_run.get(role) else 1.0
+            self.server.queued[role] = self.server.queued.get(role, 0.0) + sampled_wait.get(role, 0.0) * scale
 
 
 def start(kind: str, port: int, cmd: list[str]) -> Server:
@@ -305,6 +328,7 @@ def main() -> None:
     (ROOT / "var" / "log").mkdir(parents=True, exist_ok=True)
     sh(CKAN, "-c", INI, "lutsk", "demo", "load")
     sh(CKAN, "-c", INI, "search-index", "rebuild")
+    sh(CKAN, "-c", INI, "asset", "build")  # as bin/dev supervise does before serving
     servers: list[Server] = []
     try:
         for i, kind in enumerate(kinds):

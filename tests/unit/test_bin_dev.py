@@ -86,6 +86,9 @@ def test_portal_bench_and_readme_run_one_gunicorn_shape():
         i = args.index(flag)
         del args[i : i + 2]
     assert args[:-1] == opts
+    # The assets are built before the workers serve (see test_portal_shape.py for why).
+    assert "ExecStartPre=/usr/lib/ckan/venv/bin/ckan -c /etc/ckan/production.ini asset build" in readme
+    assert '"$venv/bin/ckan" -c "$ini" asset build' in text
 
 
 def test_gunicorn_shape_threads_and_no_preload():
