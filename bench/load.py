@@ -308,6 +308,11 @@ def report(servers: list[Server], args: argparse.Namespace) -> None:
         all_b = [t for v in s.times.values() for t in v]
         r50, r95 = pct(all_a, 50) / pct(all_b, 50), pct(all_a, 95) / pct(all_b, 95)
         print(f"{'all pages':<14}{r50:>7.2f}{r95:>7.2f}   requests/s: {ref.wall / s.wall:.2f} x {ref.kind}'s")
+    busy = sum(s.machine_busy for s in servers) / sum(s.wall for s in servers) / CORES * 100
+    for s in servers[1:]:
+        ratio = ref.wall / s.wall
+        print(f"@@ {s.kind} requests/s ÷ {ref.kind}'s, {args.clients} clients\t> 1\t{ratio:.2f} "
+              f"(machine {busy:.0f} % busy)\t{'OK' if ratio > 1 else 'OVER'}")  # fmt: skip
 
 
 def main() -> None:
