@@ -1,8 +1,10 @@
 """The WSGI application for gunicorn (or any WSGI server): CKAN with the config file named
 by ``CKAN_INI``, as CKAN's deployment docs build it.
 
-    CKAN_INI=/etc/ckan/production.ini gunicorn --workers 4 --bind 127.0.0.1:8080 \\
-        ckanext.lutsk.wsgi:application
+    CKAN_INI=/etc/ckan/production.ini gunicorn --workers 4 --worker-class gthread --threads 4 \\
+        --bind 127.0.0.1:8080 ckanext.lutsk.wsgi:application
+
+(README, Production, "The topology": the options, and why there is no ``--preload``.)
 """
 
 from __future__ import annotations
