@@ -11,7 +11,8 @@ Plain Python, no CKAN. Every cell goes through :func:`safe_cell`:
 * numbers, booleans, dates and times pass untouched.
 
 :func:`csv_lines` streams a CSV line by line, the UTF-8 byte order mark first (Excel
-then reads the Cyrillic correctly); :func:`csv_bytes` is the same in one piece.
+then reads the Cyrillic correctly); :func:`csv_bytes` is the same in one piece;
+:func:`write_csv` writes it to a binary stream (a file, a ``gzip.GzipFile``) as it goes.
 :func:`write_xlsx` / :func:`xlsx_bytes` write workbooks with openpyxl's write-only
 (streaming) mode, one :class:`Sheet` each.
 """
@@ -25,7 +26,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 __all__ = [
     "BOM",
@@ -36,6 +37,7 @@ __all__ = [
     "csv_lines",
     "is_live_formula",
     "safe_cell",
+    "write_csv",
     "write_xlsx",
     "xlsx_bytes",
 ]
@@ -120,6 +122,27 @@ def _chain(head: Iterable[Sequence[Any]], rest: Iterable[Sequence[Any]]) -> Iter
 def csv_bytes(header: Sequence[Any] | None, rows: Iterable[Sequence[Any]], *, bom: bool = True) -> bytes:
     """:func:`csv_lines` in one piece, UTF-8."""
     return "".join(csv_lines(header, rows, bom=bom)).encode("utf-8")
+
+
+class BytesSink(Protocol):
+    """Where :func:`write_csv` writes: a binary file, ``io.BytesIO``, ``gzip.GzipFile``."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
+def write_csv(
+    header: Sequence[Any] | None, rows: Iterable[Sequence[Any]], out: BytesSink, *, bom: bool = True
+) -> None:
+    """:func:`csv_lines` written to ``out`` in UTF-8 as the rows come: the whole text is
+    never held in memory (pass a ``gzip.GzipFile`` to store it compressed)."""
+    batch: list[str] = []
+    for line in csv_lines(header, rows, bom=bom):
+        batch.append(line)
+        if len(batch) >= 1000:
+            out.write("".join(batch).encode("utf-8"))
+            batch.clear()
+    if batch:
+        out.write("".join(batch).encode("utf-8"))
 
 
 @dataclass
