@@ -18,8 +18,9 @@ Keys:
 A change of a dataset (``note_change``, from IPackageController) marks the keys it
 touches as changed in the same transaction and, once committed, queues one refresh.
 Pages show when the value was computed and that a newer one is on the way.
-The refresh reads the catalogue one body at a time, so its memory stays that of the
-largest body, not of the whole catalogue.
+The refresh reads the catalogue in four streamed queries, one body at a time
+(``catalogue.records_by_body``), so its memory stays that of the largest body, not of
+the whole catalogue; the register waits in per-body files on disk.
 """
 
 from __future__ import annotations
@@ -97,17 +98,6 @@ class Stored:
 # --------------------------------------------------------------------------- computing
 
 
-def _bodies(conn: sa.engine.Connection) -> list[str]:
-    rows = conn.execute(
-        sa.text(
-            """SELECT DISTINCT g.name FROM "group" g JOIN package p ON p.owner_org = g.id
-               WHERE g.is_organization AND p.state = 'active' AND p.type = 'dataset'
-               ORDER BY g.name"""
-        )
-    )
-    return [r.name for r in rows]
-
-
 def _brief(rec: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "name": rec["name"],
@@ -144,9 +134,10 @@ def refresh(today: dt.date | None = None) -> dict[str, int]:
     facts: dict[str, dict[str, Any]] = {}
     register = _RegisterRuns()
     seen = 0
-    bodies = _bodies(conn)
-    for body in bodies:
-        records = service.enrich(catalogue.load_records(conn, body=body), today)
+    bodies: list[str] = []
+    for body, loaded in catalogue.records_by_body(conn):
+        bodies.append(body)
+        records = service.enrich(loaded, today)
         seen += len(records)
         linked.extend(_brief(r) for r in records if r.get("annex835_row"))
         for slug, f in audit_plan.body_facts(records).items():
@@ -156,7 +147,7 @@ def refresh(today: dt.date | None = None) -> dict[str, int]:
         payload = {"score": _score_json(score), "records": [_quality_row(r) for r in rows]}
         computed.put(conn, quality_key(body), _json(payload), started)
         register.add(service.register_rows(records))
-        del records, rows
+        del records, rows, loaded
     # Bodies with no dataset left: an empty page, not an old one.
     for (key,) in conn.execute(
         sa.select(computed.COMPUTED.c.key).where(computed.COMPUTED.c.key.like("quality:%"))
