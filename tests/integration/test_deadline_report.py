@@ -330,7 +330,9 @@ class TestPages:
         assert "cdn" not in page.body.lower()
         assert "Частка вчасно оновлених наборів даних за органами" in page.body
 
-    @pytest.mark.parametrize("list_sort", ["days", "-days", "due", "-due", "state", "-title"])
+    @pytest.mark.parametrize(
+        "list_sort", ["days", "-days", "due", "-due", "state", "-title", "body", "-body"]
+    )
     def test_overdue_list_is_paged_by_solr(self, app, world, monkeypatch, list_sort):
         """Each page of the overdue list is cut by the index (start/rows), in the order the
         full report gives, and the full report is not read to show it."""
