@@ -363,11 +363,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--datasets", type=int, default=10_000)
+    parser.add_argument("--datasets", type=int, default=int(os.environ.get("BENCH_DATASETS", "10000")))
     parser.add_argument("--rebuild", action="store_true", help="drop the bench data and build it again")
     parser.add_argument("--pages-only", action="store_true", help="measure the overview pages (3.) only")
     parser.add_argument(
-        "--no-refresh", action="store_true", help="skip the refresh a week later (2.): long at 100,000"
+        "--no-refresh",
+        action="store_true",
+        default=os.environ.get("BENCH_REFRESH") == "0",
+        help="skip the refresh a week later (2.): long at 100,000 (BENCH_REFRESH=0)",
     )
     args = parser.parse_args()
     use_size(args.datasets)
