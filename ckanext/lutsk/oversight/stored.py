@@ -59,6 +59,7 @@ __all__ = [
     "audit_plan_of",
     "body_quality",
     "coverage_cells",
+    "current_audit_plan",
     "enqueue",
     "note_change",
     "refresh",
@@ -124,9 +125,13 @@ def _score_json(score: completeness.BodyScore) -> dict[str, Any]:
     return {"datasets": score.datasets, "percent": score.percent, "pass_rates": dict(score.pass_rates)}
 
 
-def refresh(today: dt.date | None = None) -> dict[str, int]:
+def refresh(today: dt.date | None = None, *, plan_only: bool = False) -> dict[str, int]:
     """Compute and store every key, reading the catalogue body by body. Returns the
-    number of datasets seen per kind (for the CLI)."""
+    number of datasets seen per kind (for the CLI).
+
+    ``plan_only``: only what the audit plan reads (``FACTS``, ``COVERAGE``); the register
+    files and the bodies' quality lists (half the work at 100,000 datasets) keep their time
+    and stay stale for the background job."""
     today = today or workdays.kyiv_today()
     started = _now()
     conn = model.Session.connection()
@@ -142,12 +147,19 @@ def refresh(today: dt.date | None = None) -> dict[str, int]:
         linked.extend(_brief(r) for r in records if r.get("annex835_row"))
         for slug, f in audit_plan.body_facts(records).items():
             facts[slug] = f.to_json()
+        if plan_only:
+            continue
         rows = sorted(records, key=lambda r: (r["score"].percent, r["name"]))
         score = completeness.body_score(r["score"] for r in records)
         payload = {"score": _score_json(score), "records": [_quality_row(r) for r in rows]}
         computed.put(conn, quality_key(body), _json(payload), started)
         register.add(service.register_rows(records))
         del records, rows, loaded
+    computed.put(conn, COVERAGE, _json(linked), started)
+    computed.put(conn, FACTS, _json(facts), started)
+    if plan_only:
+        model.Session.commit()
+        return {"datasets": seen, "bodies": len(bodies), "public": 0, "linked": len(linked)}
     # Bodies with no dataset left: an empty page, not an old one.
     for (key,) in conn.execute(
         sa.select(computed.COMPUTED.c.key).where(computed.COMPUTED.c.key.like("quality:%"))
@@ -156,8 +168,6 @@ def refresh(today: dt.date | None = None) -> dict[str, int]:
             computed.put(
                 conn, key, _json({"score": _score_json(completeness.body_score(())), "records": []}), started
             )
-    computed.put(conn, COVERAGE, _json(linked), started)
-    computed.put(conn, FACTS, _json(facts), started)
     with register:
         computed.put(conn, REGISTER["csv"], _gzipped_csv(register.merged()), started)
         # Write-only XLSX of the merged rows: neither the rows nor the sheet are ever whole.
@@ -350,6 +360,20 @@ def audit_plan_of(params: audit_plan.AuditParams, today: dt.date | None = None) 
     )
 
 
+def current_audit_plan(params: audit_plan.AuditParams) -> Stored | None:
+    """The plan from stored figures brought up to date first (the CLI's plan): a change since
+    the last refresh recomputes only what the plan reads (``refresh(plan_only=True)``);
+    nothing stored yet, everything. None: the figures could not be computed."""
+    result = audit_plan_of(params)
+    if result is None:
+        refresh()
+    elif result.stale:
+        refresh(plan_only=True)
+    else:
+        return result
+    return audit_plan_of(params)
+
+
 def _history_facts(start: dt.date, end: dt.date) -> audit_plan.HistoryFacts:
     """The past year's facts for the window, stored under the window and the last snapshot
     day (a new snapshot makes a new key): the year of history is read once a day, not per
@@ -429,10 +453,13 @@ def register_stream(fmt: str, *, inflate: bool = False) -> Iterator[bytes]:
                 return
             inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)  # the gzip wrapper
             for piece in pieces:
-                # One slice of compressed text inflates to ~10 MB: bounded, never the whole file.
-                text = inflater.decompress(piece)
-                if text:
-                    yield text
+                # A slice of compressed text inflates to ~10 MB: handed out 1 MB at a time.
+                data = piece
+                while data:
+                    text = inflater.decompress(data, computed.CHUNK)
+                    if text:
+                        yield text
+                    data = inflater.unconsumed_tail
             rest = inflater.flush()
             if rest:
                 yield rest
