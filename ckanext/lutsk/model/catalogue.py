@@ -121,7 +121,9 @@ def passport_fields(
     columns = ", ".join(f"max(e.value) FILTER (WHERE e.key = :k{i}) AS k{i}" for i in range(len(wanted)))
     query = sa.text(_FIELDS_SQL.format(columns=columns or "NULL AS k"))
     params: dict[str, Any] = {"keys": wanted, **{f"k{i}": k for i, k in enumerate(wanted)}}
-    for row in conn.execution_options(stream_results=True).execute(query, params):
+    # Streamed per statement: ``Connection.execution_options`` would change the session's own
+    # connection on SQLAlchemy 2 (CKAN 2.12) and stream every later statement, DELETE included.
+    for row in conn.execute(query.execution_options(stream_results=True), params):
         values = row[2:]
         yield row.id, row.body, {k: v for k, v in zip(wanted, values, strict=False) if v is not None}
 
@@ -189,11 +191,12 @@ def records_by_body(
     records as ``load_records(body=…)`` gives them, read in four streamed queries over the
     whole catalogue. Memory holds one body's datasets at a time."""
     conn = connection if connection is not None else model.Session.connection()
-    streamed = conn.execution_options(stream_results=True)
-    packages = streamed.execute(sa.text(_BY_BODY_SQL["packages"]))
-    extras, tags, resources = (
-        _Stream(streamed.execute(sa.text(_BY_BODY_SQL[k]))) for k in ("extras", "tags", "resources")
-    )
+
+    def streamed(key: str) -> Any:  # per statement (see ``passport_fields``)
+        return conn.execute(sa.text(_BY_BODY_SQL[key]).execution_options(stream_results=True))
+
+    packages = streamed("packages")
+    extras, tags, resources = (_Stream(streamed(k)) for k in ("extras", "tags", "resources"))
     for body, rows in itertools.groupby(packages, key=lambda r: r.body):
         records = {row.id: _record(row) for row in rows}
         _fill(records, extras.of(body), _add_extra)
