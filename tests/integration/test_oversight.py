@@ -257,6 +257,29 @@ class TestPublic:
         changes = (tmp_path / "register-changes.csv").read_text(encoding="utf-8")
         assert "added,programmes" in changes and "removed,old" in changes
 
+    def test_history_snapshot_reads_the_passport_fields_not_whole_datasets(self, world, monkeypatch):
+        # At 100,000 datasets reading every dataset whole took the daily snapshot 68 s.
+        from ckanext.lutsk.model import catalogue
+
+        expected = sorted(
+            history.current_states(
+                catalogue.load_records(public_only=True), lambda rec: oversight.state_of(rec, T)
+            )
+        )
+
+        def whole_datasets(*args, **kwargs):
+            raise AssertionError("the snapshot read whole datasets")
+
+        monkeypatch.setattr(catalogue, "load_records", whole_datasets)
+        result = oversight.take_snapshot(T)
+        conn = model.Session.connection()
+        current = history.INTERVALS.select().where(history.INTERVALS.c.until.is_(None))
+        got = sorted((r.package_id, r.body, r.state) for r in conn.execute(current))
+        model.Session.commit()
+        assert result.datasets == len(expected) == 2, "public datasets only"
+        assert got == expected
+        assert {state for _id, _body, state in got} == {"on_time", "overdue_frequency"}
+
     def test_history_snapshot_cli_is_idempotent(self, cli, world):
         def stored():
             conn = model.Session.connection()

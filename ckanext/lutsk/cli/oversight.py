@@ -107,10 +107,7 @@ def audit_plan_cmd(
         if not target.parent.is_dir():
             raise click.BadParameter(f"directory {target.parent} does not exist", param_hint="--output")
         # From the stored facts, brought up to date first when a dataset changed since.
-        result = stored.audit_plan_of(params)
-        if result is None or result.stale:
-            stored.refresh()
-            result = stored.audit_plan_of(params)
+        result = stored.current_audit_plan(params)
         if result is None:
             raise click.ClickException("the oversight figures could not be computed")
         plan = result.value

@@ -17,7 +17,7 @@ query on the sync table (``sync_state.behind``), not from the index.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, cast
 
@@ -471,9 +471,11 @@ def overdue_page(
     """One page of the overdue public datasets, cut by Solr (``start``/``rows`` with the
     sort in the index): ``count`` (all overdue), ``datasets`` (the page's rows, evaluated
     afresh), ``as_of``, ``due_soon_days``. None when the page cannot be cut at the source:
-    a sort by body title, or datasets late only on data.gov.ua (report-only rows that the
-    index cannot order); the caller then takes the full overdue report."""
-    if sort not in SOLR_SORTS:
+    datasets late only on data.gov.ua (report-only rows that the index cannot order); the
+    caller then takes the full overdue report. A sort by body title (not in the index) is
+    cut per body: the bodies' counts (one facet query) place the page on one or a few bodies,
+    and each gives its slice sorted as ``sort_rows`` sorts within a body."""
+    if sort not in (*SOLR_SORTS, "body"):
         return None
     as_of = as_of or workdays.kyiv_today()
     calendar = config.calendar()
@@ -484,25 +486,34 @@ def overdue_page(
     frequencies = config.vocabulary("frequencies")
     query = status.state_query(status.OVERDUE_STATES, as_of, due_soon_days=due_soon_days, calendar=calendar)
     direction = "desc" if reverse else "asc"
-    result = tk.get_action("package_search")(
-        cast(Context, dict(context)),
-        {
-            "q": "*:*",
-            "fq": "+" + query,
-            "fl": REPORT_FIELDS,
-            "rows": limit,
-            "start": offset,
-            "sort": ", ".join(f"{f} {direction}" for f in (*SOLR_SORTS[sort], "id")),
-            "include_private": False,
-            "facet": "false",
-        },
-    )
+    search = tk.get_action("package_search")
+
+    def cut(fq: str, order: Iterable[str], start: int, rows: int) -> dict[str, Any]:
+        return search(
+            cast(Context, dict(context)),
+            {
+                "q": "*:*",
+                "fq": fq,
+                "fl": REPORT_FIELDS,
+                "rows": rows,
+                "start": start,
+                "sort": ", ".join(f"{f} {direction}" for f in (*order, "id")),
+                "include_private": False,
+                "facet": "false",
+            },
+        )
+
+    if sort == "body":
+        docs, count = _by_body_title(context, query, reverse, offset, limit, cut)
+    else:
+        result = cut("+" + query, SOLR_SORTS[sort], offset, limit)
+        docs, count = result["results"], result["count"]
     texts = _Texts(frequencies)
     rows = [
         make_row(
             doc, as_of, frequencies=frequencies, calendar=calendar, due_soon_days=due_soon_days, texts=texts
         )
-        for doc in result["results"]
+        for doc in docs
     ]
     for row in rows:
         if row["id"] in national:
@@ -510,9 +521,48 @@ def overdue_page(
     return {
         "as_of": as_of.isoformat(),
         "due_soon_days": due_soon_days,
-        "count": result["count"],
+        "count": count,
         "datasets": rows,
     }
+
+
+def _by_body_title(
+    context: Mapping[str, Any],
+    query: str,
+    reverse: bool,
+    offset: int,
+    limit: int,
+    cut: Callable[[str, Iterable[str], int, int], dict[str, Any]],
+) -> tuple[list[dict[str, Any]], int]:
+    """The documents ``offset``..``offset + limit`` of the overdue list in body-title order
+    and the list's length: the bodies' counts from one facet query, then a slice of each
+    body the page covers (severity, then next due date within a body, as ``sort_rows``)."""
+    counts = tk.get_action("package_search")(
+        cast(Context, dict(context)),
+        {
+            "q": "*:*",
+            "fq": "+" + query,
+            "rows": 0,
+            "facet.field": ["organization"],
+            "facet.limit": -1,
+            "facet.mincount": 1,
+            "include_private": False,
+        },
+    )["facets"].get("organization", {})
+    bodies = sorted(counts, key=lambda slug: _body_title(slug).casefold(), reverse=reverse)
+    docs: list[dict[str, Any]] = []
+    first = 0  # where the body starts in the whole list
+    for slug in bodies:
+        if len(docs) >= limit:
+            break
+        n = counts[slug]
+        if first + n > offset:
+            start = max(0, offset - first)
+            wanted = min(limit - len(docs), n - start)
+            fq = f"+organization:{solr_literal(slug)} +{query}"
+            docs += cut(fq, SOLR_SORTS["state"], start, wanted)["results"]
+        first += n
+    return docs, sum(counts.values())
 
 
 def _paged(

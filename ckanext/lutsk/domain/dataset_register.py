@@ -27,6 +27,7 @@ __all__ = [
     "register_rows",
     "to_csv",
     "to_xlsx",
+    "write_csv",
 ]
 
 #: The national portal's register columns, in its order (DCAT-derived names).
@@ -120,6 +121,11 @@ def register_rows(
 def to_csv(rows: Iterable[Mapping[str, str]]) -> bytes:
     """UTF-8 CSV (with BOM) with the national column names as the header; cells safe."""
     return tabular.csv_bytes(COLUMNS, ([row.get(c, "") for c in COLUMNS] for row in rows))
+
+
+def write_csv(rows: Iterable[Mapping[str, str]], out: tabular.BytesSink) -> None:
+    """:func:`to_csv` written to the binary stream ``out`` row by row."""
+    tabular.write_csv(COLUMNS, ([row.get(c, "") for c in COLUMNS] for row in rows), out)
 
 
 @dataclass(frozen=True)
@@ -231,7 +237,7 @@ def _xlsx_table(data: bytes, source: str) -> list[list[Any]]:
     return [list(row) for row in ws.iter_rows(values_only=True)]
 
 
-def to_xlsx(rows: Sequence[Mapping[str, str]], diff: RegisterDiff | None = None, lang: str = "uk") -> bytes:
+def to_xlsx(rows: Iterable[Mapping[str, str]], diff: RegisterDiff | None = None, lang: str = "uk") -> bytes:
     """The register as XLSX; with ``diff``, three more sheets: added, removed, changed."""
 
     def t(key: str) -> str:

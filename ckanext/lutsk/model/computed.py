@@ -77,13 +77,15 @@ def meta(conn: sa.engine.Connection, key: str) -> Meta | None:
     return Meta(key, row.computed_at, bool(row.stale), int(row.size)) if row else None
 
 
-def stream(conn: sa.engine.Connection, key: str, size: int, chunk: int | None = None) -> Iterator[bytes]:
-    """The stored bytes of ``key`` in slices of ``chunk`` (default ``CHUNK``): a large file
-    never sits whole in the memory of the request that sends it."""
+def stream(
+    conn: sa.engine.Connection, key: str, size: int, chunk: int | None = None, *, start: int = 0
+) -> Iterator[bytes]:
+    """The stored bytes of ``key`` from offset ``start`` in slices of ``chunk`` (default
+    ``CHUNK``): a large file never sits whole in the memory of the request that sends it."""
     chunk = chunk or CHUNK
-    for start in range(0, size, chunk):
+    for offset in range(max(0, start), size, chunk):
         piece = conn.execute(
-            sa.select(sa.func.substring(COMPUTED.c.payload, start + 1, chunk)).where(COMPUTED.c.key == key)
+            sa.select(sa.func.substring(COMPUTED.c.payload, offset + 1, chunk)).where(COMPUTED.c.key == key)
         ).scalar()
         if not piece:
             return

@@ -18,7 +18,7 @@ of a day wins and nothing is counted twice. Run it from cron once a day
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,14 +118,29 @@ def snapshot(
         for pid, (body, state) in states.items()
         if open_rows.get(pid) != (body, state)
     ]
-    for chunk in _chunks(to_close, 5000):
+    # One statement each, the ids as arrays: a day can move tens of thousands of datasets.
+    if to_close:
         conn.execute(
-            INTERVALS.update()
-            .where(INTERVALS.c.until.is_(None), INTERVALS.c.package_id.in_(chunk))
-            .values(until=day)
+            sa.text(
+                "UPDATE lutsk_status_history SET until = :day WHERE until IS NULL AND package_id = ANY(:ids)"
+            ),
+            {"day": day, "ids": to_close},
         )
     if to_open:
-        conn.execute(INTERVALS.insert(), to_open)
+        conn.execute(
+            sa.text(
+                """INSERT INTO lutsk_status_history (package_id, since, until, body, state)
+                   SELECT o.package_id, :day, NULL, o.body, o.state
+                   FROM unnest(CAST(:ids AS text[]), CAST(:bodies AS text[]), CAST(:states AS text[]))
+                        AS o(package_id, body, state)"""
+            ),
+            {
+                "day": day,
+                "ids": [r["package_id"] for r in to_open],
+                "bodies": [r["body"] for r in to_open],
+                "states": [r["state"] for r in to_open],
+            },
+        )
 
     counts: dict[str, dict[str, int]] = {}
     for body, state in states.values():
@@ -138,11 +153,6 @@ def snapshot(
             [{"day": day, "body": body, **{s: c.get(s, 0) for s in STATES}} for body, c in counts.items()],
         )
     return SnapshotResult(day, len(states), len(to_open), len(to_close))
-
-
-def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def bounds(conn: sa.engine.Connection) -> tuple[dt.date, dt.date] | None:

@@ -113,8 +113,21 @@ def coverage_file(cells: list[annex835.Cell], fmt: str, lang: str = "uk") -> byt
 def take_snapshot(day: dt.date | None = None) -> history.SnapshotResult:
     """Record today's state of every public dataset (``ckan lutsk history snapshot``)."""
     day = day or workdays.kyiv_today()
-    records = catalogue.load_records(public_only=True)
-    current = history.current_states(records, lambda rec: state_of(rec, day))
+    frequencies = config.vocabulary("frequencies")
+    calendar = config.calendar()
+    soon = config.due_soon_days()
+    # Only the passport fields the state depends on, not whole datasets: one narrow query.
+    current = [
+        (
+            package_id,
+            body,
+            status.evaluate(
+                fields.get, day, frequencies=frequencies, calendar=calendar, due_soon_days=soon
+            ).state,
+        )
+        for package_id, body, fields in catalogue.passport_fields(status.INPUT_FIELDS)
+        if body
+    ]
     conn = model.Session.connection()
     try:
         result = history.snapshot(conn, day, current)

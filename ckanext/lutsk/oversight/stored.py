@@ -9,25 +9,34 @@ Keys:
   drawn from them at once (a few hundred cells).
 * ``facts``: per body, what the audit plan needs (``audit_plan.BodyFacts``).
 * ``quality:<body>``: the body's datasets with their passport completeness, worst first.
-* ``register.csv`` / ``register.xlsx``: the public register, as files streamed to the
-  reader in slices.
+* ``register.csv.gz`` / ``register.xlsx``: the public register, as files streamed to the
+  reader in slices. The CSV is kept gzip-compressed (a tenth of its size): a client that
+  accepts gzip gets those bytes as they are, any other the text inflated on the way; the
+  36 MB of plain text at 100,000 datasets would cost the database more to hand out
+  than the request is allowed to take.
 
 A change of a dataset (``note_change``, from IPackageController) marks the keys it
 touches as changed in the same transaction and, once committed, queues one refresh.
 Pages show when the value was computed and that a newer one is on the way.
-The refresh reads the catalogue one body at a time, so its memory stays that of the
-largest body, not of the whole catalogue.
+The refresh reads the catalogue in four streamed queries, one body at a time
+(``catalogue.records_by_body``), so its memory stays that of the largest body, not of
+the whole catalogue; the register waits in per-body files on disk.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gzip
+import heapq
+import io
 import json
 import logging
+import tempfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
@@ -50,6 +59,7 @@ __all__ = [
     "audit_plan_of",
     "body_quality",
     "coverage_cells",
+    "current_audit_plan",
     "enqueue",
     "note_change",
     "refresh",
@@ -60,7 +70,11 @@ __all__ = [
 
 COVERAGE = "coverage"
 FACTS = "facts"
-REGISTER = {"csv": "register.csv", "xlsx": "register.xlsx"}
+REGISTER = {"csv": "register.csv.gz", "xlsx": "register.xlsx"}
+#: Stored files kept gzip-compressed (``register_stream(..., inflate=True)`` gives the text).
+GZIPPED = frozenset({"csv"})
+#: Keys of earlier versions, removed by the next refresh.
+_RETIRED = ("register.csv",)
 JOB_ID = "lutsk-oversight-refresh"
 _PENDING = "lutsk_oversight_refresh"
 
@@ -83,17 +97,6 @@ class Stored:
 
 
 # --------------------------------------------------------------------------- computing
-
-
-def _bodies(conn: sa.engine.Connection) -> list[str]:
-    rows = conn.execute(
-        sa.text(
-            """SELECT DISTINCT g.name FROM "group" g JOIN package p ON p.owner_org = g.id
-               WHERE g.is_organization AND p.state = 'active' AND p.type = 'dataset'
-               ORDER BY g.name"""
-        )
-    )
-    return [r.name for r in rows]
 
 
 def _brief(rec: Mapping[str, Any]) -> dict[str, Any]:
@@ -122,29 +125,41 @@ def _score_json(score: completeness.BodyScore) -> dict[str, Any]:
     return {"datasets": score.datasets, "percent": score.percent, "pass_rates": dict(score.pass_rates)}
 
 
-def refresh(today: dt.date | None = None) -> dict[str, int]:
+def refresh(today: dt.date | None = None, *, plan_only: bool = False) -> dict[str, int]:
     """Compute and store every key, reading the catalogue body by body. Returns the
-    number of datasets seen per kind (for the CLI)."""
+    number of datasets seen per kind (for the CLI).
+
+    ``plan_only``: only what the audit plan reads (``FACTS``, ``COVERAGE``); the register
+    files and the bodies' quality lists (half the work at 100,000 datasets) keep their time
+    and stay stale for the background job."""
     today = today or workdays.kyiv_today()
     started = _now()
     conn = model.Session.connection()
     linked: list[dict[str, Any]] = []
     facts: dict[str, dict[str, Any]] = {}
-    register: list[dict[str, str]] = []
+    register = _RegisterRuns()
     seen = 0
-    bodies = _bodies(conn)
-    for body in bodies:
-        records = service.enrich(catalogue.load_records(conn, body=body), today)
+    bodies: list[str] = []
+    for body, loaded in catalogue.records_by_body(conn):
+        bodies.append(body)
+        records = service.enrich(loaded, today)
         seen += len(records)
         linked.extend(_brief(r) for r in records if r.get("annex835_row"))
         for slug, f in audit_plan.body_facts(records).items():
             facts[slug] = f.to_json()
+        if plan_only:
+            continue
         rows = sorted(records, key=lambda r: (r["score"].percent, r["name"]))
         score = completeness.body_score(r["score"] for r in records)
         payload = {"score": _score_json(score), "records": [_quality_row(r) for r in rows]}
         computed.put(conn, quality_key(body), _json(payload), started)
-        register.extend(service.register_rows(records))
-        del records, rows
+        register.add(service.register_rows(records))
+        del records, rows, loaded
+    computed.put(conn, COVERAGE, _json(linked), started)
+    computed.put(conn, FACTS, _json(facts), started)
+    if plan_only:
+        model.Session.commit()
+        return {"datasets": seen, "bodies": len(bodies), "public": 0, "linked": len(linked)}
     # Bodies with no dataset left: an empty page, not an old one.
     for (key,) in conn.execute(
         sa.select(computed.COMPUTED.c.key).where(computed.COMPUTED.c.key.like("quality:%"))
@@ -153,15 +168,57 @@ def refresh(today: dt.date | None = None) -> dict[str, int]:
             computed.put(
                 conn, key, _json({"score": _score_json(completeness.body_score(())), "records": []}), started
             )
-    computed.put(conn, COVERAGE, _json(linked), started)
-    computed.put(conn, FACTS, _json(facts), started)
-    register.sort(key=lambda r: r["identifier"])
-    computed.put(conn, REGISTER["csv"], dataset_register.to_csv(register), started)
-    computed.put(conn, REGISTER["xlsx"], dataset_register.to_xlsx(register, lang="uk"), started)
+    with register:
+        computed.put(conn, REGISTER["csv"], _gzipped_csv(register.merged()), started)
+        # Write-only XLSX of the merged rows: neither the rows nor the sheet are ever whole.
+        computed.put(conn, REGISTER["xlsx"], dataset_register.to_xlsx(register.merged(), lang="uk"), started)
+    conn.execute(sa.delete(computed.COMPUTED).where(computed.COMPUTED.c.key.in_(_RETIRED)))
     model.Session.commit()
     # The past year of the plan drawn up now (next year's), so its first reader waits for nothing.
     _history_facts(today - dt.timedelta(days=364), today)
-    return {"datasets": seen, "bodies": len(bodies), "public": len(register), "linked": len(linked)}
+    return {"datasets": seen, "bodies": len(bodies), "public": register.count, "linked": len(linked)}
+
+
+class _RegisterRuns:
+    """The register's rows, one body at a time, kept in temporary files (one sorted run
+    per body, JSON lines) and read back merged in identifier order: the refresh never
+    holds the register of the whole catalogue (a hundred thousand rows) in memory."""
+
+    def __init__(self) -> None:
+        self.runs: list[IO[bytes]] = []
+        self.count = 0
+
+    def add(self, rows: Iterable[Mapping[str, str]]) -> None:
+        run = tempfile.TemporaryFile()  # noqa: SIM115 (closed by __exit__)
+        for row in sorted(rows, key=lambda r: r["identifier"]):
+            values = [row.get(c, "") for c in dataset_register.COLUMNS]
+            run.write(json.dumps(values, ensure_ascii=False).encode() + b"\n")
+            self.count += 1
+        self.runs.append(run)
+
+    def merged(self) -> Iterator[dict[str, str]]:
+        def rows(run: IO[bytes]) -> Iterator[dict[str, str]]:
+            run.seek(0)
+            for line in run:
+                yield dict(zip(dataset_register.COLUMNS, json.loads(line), strict=True))
+
+        return heapq.merge(*(rows(run) for run in self.runs), key=lambda r: r["identifier"])
+
+    def __enter__(self) -> _RegisterRuns:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for run in self.runs:
+            run.close()
+        self.runs = []
+
+
+def _gzipped_csv(rows: Iterable[dict[str, str]]) -> bytes:
+    """The register as CSV, compressed as it is written (the text is never whole in memory)."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as gz:
+        dataset_register.write_csv(rows, gz)
+    return out.getvalue()
 
 
 def refresh_job() -> dict[str, int]:
@@ -303,6 +360,20 @@ def audit_plan_of(params: audit_plan.AuditParams, today: dt.date | None = None) 
     )
 
 
+def current_audit_plan(params: audit_plan.AuditParams) -> Stored | None:
+    """The plan from stored figures brought up to date first (the CLI's plan): a change since
+    the last refresh recomputes only what the plan reads (``refresh(plan_only=True)``);
+    nothing stored yet, everything. None: the figures could not be computed."""
+    result = audit_plan_of(params)
+    if result is None:
+        refresh()
+    elif result.stale:
+        refresh(plan_only=True)
+    else:
+        return result
+    return audit_plan_of(params)
+
+
 def _history_facts(start: dt.date, end: dt.date) -> audit_plan.HistoryFacts:
     """The past year's facts for the window, stored under the window and the last snapshot
     day (a new snapshot makes a new key): the year of history is read once a day, not per
@@ -348,12 +419,25 @@ def _names(ids: Iterable[str]) -> dict[str, tuple[str, str, str]]:
 
 
 def register_meta(fmt: str) -> computed.Meta | None:
+    """The stored register file's facts; ``size`` is that of the stored bytes (for the
+    CSV: compressed, see ``register_size``)."""
     return computed.meta(model.Session.connection(), REGISTER[fmt])
 
 
-def register_stream(fmt: str) -> Iterator[bytes]:
+def register_size(fmt: str, meta: computed.Meta) -> int:
+    """The size of the register file as the reader gets it without compression: for the
+    gzip-compressed CSV, its trailer's ISIZE (the text's length modulo 2**32)."""
+    if fmt not in GZIPPED:
+        return meta.size
+    conn = model.Session.connection()
+    tail = b"".join(computed.stream(conn, REGISTER[fmt], meta.size, start=meta.size - 4))
+    return int.from_bytes(tail[-4:], "little") if len(tail) >= 4 else 0
+
+
+def register_stream(fmt: str, *, inflate: bool = False) -> Iterator[bytes]:
     """The stored register file in slices, read in one snapshot on a connection of its
-    own (a refresh committing meanwhile cannot mix two versions in one download)."""
+    own (a refresh committing meanwhile cannot mix two versions in one download).
+    ``inflate``: a gzip-compressed file (``GZIPPED``) as its plain text."""
     engine = model.meta.engine
     if engine is None:
         raise RuntimeError("the database engine is not set up")
@@ -361,5 +445,21 @@ def register_stream(fmt: str) -> Iterator[bytes]:
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
             meta = computed.meta(conn, REGISTER[fmt])
-            if meta is not None:
-                yield from computed.stream(conn, REGISTER[fmt], meta.size)
+            if meta is None:
+                return
+            pieces = computed.stream(conn, REGISTER[fmt], meta.size)
+            if not (inflate and fmt in GZIPPED):
+                yield from pieces
+                return
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)  # the gzip wrapper
+            for piece in pieces:
+                # A slice of compressed text inflates to ~10 MB: handed out 1 MB at a time.
+                data = piece
+                while data:
+                    text = inflater.decompress(data, computed.CHUNK)
+                    if text:
+                        yield text
+                    data = inflater.unconsumed_tail
+            rest = inflater.flush()
+            if rest:
+                yield rest

@@ -23,6 +23,8 @@ _ = tk._
 deadlines_bp = Blueprint("lutsk_deadlines", __name__)
 #: Overdue datasets a page of the overview lists.
 OVERDUE_PAGE_ROWS = 100
+#: Datasets a page of one body's list (``/organization/<id>/deadlines``).
+BODY_PAGE_ROWS = 100
 
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", deadline_report.to_csv),
@@ -141,15 +143,25 @@ def body(id: str) -> str:
         wanted = deadline_report.expand_states(tk.request.args["state"].split(","))
         rows = [r for r in rows if r["state"] in wanted]
     list_sort, list_reverse = _sort_arg(deadline_report.SORTS, "list_sort", "due")
+    list_sort_arg = ("-" if list_reverse else "") + list_sort
+    params = {"id": group_dict["name"], "as_of": report["as_of"], **_params("state")}
+    # A page of the list: thousands of rows in one page took longer to render than to compute.
+    page = Page(
+        collection=deadline_report.sort_rows(rows, list_sort, list_reverse),
+        page=tk.h.get_page_number(tk.request.args),
+        items_per_page=BODY_PAGE_ROWS,
+        url=lambda **kw: tk.h.url_for("lutsk_deadlines.body", **{**params, "list_sort": list_sort_arg, **kw}),
+    )
     return tk.render(
         "lutsk/deadlines/body.html",
         {
             "group_dict": group_dict,
             "group_type": group_dict.get("type") or "organization",
             "report": report,
-            "rows": deadline_report.sort_rows(rows, list_sort, list_reverse),
-            "list_sort": ("-" if list_reverse else "") + list_sort,
-            "params": {"id": group_dict["name"], "as_of": report["as_of"], **_params("state")},
+            "rows": page.items,
+            "page": page if len(rows) > BODY_PAGE_ROWS else None,
+            "list_sort": list_sort_arg,
+            "params": params,
         },
     )
 
