@@ -99,3 +99,12 @@ def test_gunicorn_shape_threads_and_no_preload():
     assert opts[opts.index("--worker-class") + 1] == "gthread"
     assert int(opts[opts.index("--threads") + 1]) > 1
     assert not {"--preload", "--preload-app"} & set(opts)
+
+
+def test_portal_writes_the_xloader_token_before_the_demo_uploads():
+    # The demo load's uploads queue xloader's jobs with the token it reads at start-up; a
+    # token written after it left the demo's sample files out of the DataStore.
+    body = (ROOT / "bin" / "dev").read_text().split("cmd_portal() {", 1)[1].split("\n}\n", 1)[0]
+    token = body.index("lutsk xloader-token")
+    demo = body.index("lutsk demo load")
+    assert token < demo
