@@ -4,10 +4,11 @@ XLSX exports. All of them are the ``lutsk_deadline_report`` action rendered."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.pagination import Page
+from ckan.types import Context
 from flask import Blueprint, Response
 
 from ckanext.lutsk import config
@@ -15,6 +16,7 @@ from ckanext.lutsk.deadlines import overview as deadline_overview
 from ckanext.lutsk.deadlines import report as deadline_report
 from ckanext.lutsk.deadlines.status import LATE_STATES, REPORT_STATES
 from ckanext.lutsk.logic import errors
+from ckanext.lutsk.logic.action import deadlines as deadline_action
 from ckanext.lutsk.logic.action.deadlines import report_schema
 from ckanext.lutsk.logic.context import context
 
@@ -34,7 +36,9 @@ EXPORTS = {
 
 def _report(data: dict[str, Any]) -> dict[str, Any]:
     try:
-        return tk.get_action("lutsk_deadline_report")(context(), data)
+        # The pages and exports take every row (the action pages API calls by default).
+        ctx = cast(Context, {**context(), deadline_action.ALL_ROWS: True})
+        return tk.get_action("lutsk_deadline_report")(ctx, data)
     except tk.NotAuthorized as exc:
         return tk.abort(403, str(exc) or _("Not authorized to see this page"))
     except tk.ValidationError as exc:

@@ -97,6 +97,14 @@ def report_schema() -> dict[str, list]:
     }
 
 
+#: Datasets an API call gets when it names no ``rows``: a page, as ``package_search`` gives
+#: one, so no client makes one request read every overdue dataset of the city (14,000 rows
+#: at 100,000 datasets: 0.7 s). The portal's own pages and exports ask for all of them
+#: (:data:`ALL_ROWS` in the context, which an API client cannot set).
+DEFAULT_ROWS = deadline_report.PAGE_ROWS
+ALL_ROWS = "lutsk_all_rows"
+
+
 @tk.side_effect_free
 def lutsk_deadline_report(context: Context, data_dict: dict[str, Any]) -> dict[str, Any]:
     """The update-deadline report of public datasets on a day.
@@ -109,9 +117,10 @@ def lutsk_deadline_report(context: Context, data_dict: dict[str, Any]) -> dict[s
         = both overdue states); default all.
     :param as_of: the day (YYYY-MM-DD, default today in Kyiv).
     :param sort: ``due`` (default), ``days``, ``body``, ``title`` or ``state``.
-    :param rows: return only this many datasets (at most 1,000), from ``start`` (default 0):
-        the page is cut by the search index, and ``count``, ``summary`` and ``totals`` still
-        cover every matching dataset (from facet counts). Without ``rows``: all of them.
+    :param rows: return this many datasets (at most 1,000; default 1,000), from ``start``
+        (default 0): the page is cut by the search index, and ``count``, ``summary`` and
+        ``totals`` still cover every matching dataset (from facet counts). Page on with
+        ``start`` while ``start + rows < count``.
 
     :returns: ``as_of``, ``count``, ``datasets`` (one row each: state, next due date,
         working days, responsible person…), ``summary`` (per body: counts by state and
@@ -128,5 +137,5 @@ def lutsk_deadline_report(context: Context, data_dict: dict[str, Any]) -> dict[s
         as_of=data.get("as_of"),
         sort=data.get("sort") or "due",
         start=data.get("start") or 0,
-        rows=data.get("rows"),
+        rows=data.get("rows", None if context.get(ALL_ROWS) else DEFAULT_ROWS),
     )
