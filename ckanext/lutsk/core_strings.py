@@ -160,6 +160,9 @@ PUBLIC_STRINGS = (
     N_("Last access"),
     N_("Actions"),
     N_("Revoke"),
+    # CKAN 2.12's token list revokes the ticked tokens at once.
+    N_("Revoke tokens"),
+    N_("Are you sure you want to revoke these tokens?"),
     N_("Unauthorized to view API tokens."),
     N_("Unauthorized to create API tokens."),
     N_("Unauthorized to revoke API tokens."),
