@@ -396,3 +396,20 @@ def test_behind_list_says_publishing_is_off_rather_than_missing(app, editor):
     page = app.get("/lutsk/datagovua/behind", extra_environ=ckan_compat.browser_login(app, ict)).body
     assert "Оприлюднення на data.gov.ua на цьому порталі не налаштовано" in page
     assert "Відсутній на data.gov.ua" not in page
+
+
+def test_enter_in_the_edit_form_saves_and_never_unpublishes(app, editor):
+    """A form's default button (Enter in any field) is its first submit button: «Update»,
+    never CKAN 2.12's «Unpublish» (which puts the dataset back to a draft)."""
+    import re
+
+    pkg = _as(editor, "package_create", **passport(owner_org=editor["org"]["id"]))
+    session = ckan_compat.browser_login(app, editor["user"])
+    page = app.get(f"/dataset/edit/{pkg['name']}", extra_environ=session).body
+    form = page[page.index('id="dataset-edit"') :]
+    buttons = re.findall(r"<button[^>]*>", form[: form.index("</form>")])
+    submits = [b for b in buttons if 'type="submit"' in b]
+    assert 'name="save"' in submits[0] and "value=" not in submits[0], submits
+    if ckan_compat.CKAN_2_12:
+        assert any('value="go-metadata-unpublish"' in b for b in submits[1:]), "still offered, after «Update»"
+        assert "Зняти з оприлюднення" in form
