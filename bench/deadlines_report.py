@@ -244,10 +244,14 @@ def index_in_parallel(pkg_dicts: list[dict], workers: int = 2) -> None:
                 from ckan import logic
 
                 index = search.index_for(model.Package)
-                # CKAN 2.12's indexer takes the dict with its custom-schema twin (the same here).
+                # CKAN 2.12's indexer takes the dict with its custom-schema twin, where the
+                # passport fields are top-level keys (scheming's show).
                 both = hasattr(logic, "index_update_package_dicts")
                 for pkg in pkg_dicts[w::workers]:
-                    index.update_dict(dict(pkg, with_custom_schema=pkg) if both else pkg, defer_commit=True)
+                    if both:
+                        custom = {**pkg, **{e["key"]: e["value"] for e in pkg.get("extras", [])}}
+                        pkg = dict(pkg, with_custom_schema=custom)
+                    index.update_dict(pkg, defer_commit=True)
                 code = 0
             except Exception:
                 traceback.print_exc()
