@@ -236,8 +236,18 @@ def _bulk_insert(model, datasets: list[dict]) -> None:
                 new_tags.append((tags[tag], tag))
             links.append((str(uuid.uuid4()), pid, tags[tag], "active"))
     _copy(cur, "tag", ("id", "name"), new_tags)
-    _copy(cur, "package", ("id", *core, "type", "state", "metadata_created", "metadata_modified"), packages)
-    _copy(cur, "package_extra", ("id", "package_id", "key", "value", "state"), extras)
+    from ckanext.lutsk.model import ckan_compat
+
+    columns = ("id", *core, "type", "state", "metadata_created", "metadata_modified")
+    if ckan_compat.JSONB_EXTRAS:  # CKAN 2.12: the extras are the package row's JSONB column
+        by_package: dict[str, dict[str, str]] = {}
+        for _eid, pid, key, value, _state in extras:
+            by_package.setdefault(pid, {})[key] = value
+        rows = [(*p, json.dumps(by_package.get(p[0], {}), ensure_ascii=False)) for p in packages]
+        _copy(cur, "package", (*columns, "extras"), rows)
+    else:
+        _copy(cur, "package", columns, packages)
+        _copy(cur, "package_extra", ("id", "package_id", "key", "value", "state"), extras)
     _copy(
         cur,
         "resource",

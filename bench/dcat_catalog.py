@@ -60,8 +60,15 @@ SMALL, LARGE = 1000, 5000
 REPEATS = 5
 # The page compared: the configured profile (lutsk) and the stock one.
 PAGE_URLS = {"lutsk": "/catalog.ttl?page=2", "stock": "/catalog.ttl?page=2&profiles=euro_dcat_ap_3"}
-# Rows that make a dataset, keyed by the column naming the package (see _clone_rows).
-PACKAGE_TABLES = {"package_extra": "package_id", "resource": "package_id", "package_tag": "package_id"}
+
+
+def _package_tables() -> dict[str, str]:
+    """Rows that make a dataset besides its package row, keyed by the column naming the
+    package (see _clone_rows). CKAN 2.12 keeps the extras in the package row (JSONB)."""
+    from ckanext.lutsk.model import ckan_compat
+
+    tables = {"resource": "package_id", "package_tag": "package_id"}
+    return tables if ckan_compat.JSONB_EXTRAS else {"package_extra": "package_id", **tables}
 
 
 def _sh(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -76,7 +83,8 @@ def prepare() -> None:
         _sh("runuser", "-u", "postgres", "--", "psql", "-qc", sql)
     cores = f"ckan ckan_test ckan_peer ckan_peer_test {NAME}"
     _sh(str(ROOT / "solr" / "solr.sh"), "start", env={**os.environ, "SOLR_CORES": cores})
-    _sh(str(ROOT / ".venv" / "bin" / "ckan"), "-c", str(ROOT / "test.ini"), "db", "init", cwd=ROOT)
+    # The CKAN of the interpreter running the bench (.venv: 2.11, .venv-2.12: 2.12).
+    _sh(str(Path(sys.executable).with_name("ckan")), "-c", str(ROOT / "test.ini"), "db", "init", cwd=ROOT)
 
 
 def _clone_rows(conn, template_ids: list[str], start: int, count: int) -> list[tuple[str, str, dict]]:
@@ -84,7 +92,8 @@ def _clone_rows(conn, template_ids: list[str], start: int, count: int) -> list[t
     import sqlalchemy as sa
     from ckan import model
 
-    tables = {name: getattr(model, f"{name}_table") for name in ("package", "member", *PACKAGE_TABLES)}
+    package_tables = _package_tables()
+    tables = {name: getattr(model, f"{name}_table") for name in ("package", "member", *package_tables)}
     rows = {
         name: {
             tid: [dict(r._mapping) for r in conn.execute(sa.select(table).where(table.c[col] == tid))]
@@ -93,7 +102,7 @@ def _clone_rows(conn, template_ids: list[str], start: int, count: int) -> list[t
         for name, table, col in [
             ("package", tables["package"], "id"),
             ("member", tables["member"], "table_id"),
-            *((n, tables[n], c) for n, c in PACKAGE_TABLES.items()),
+            *((n, tables[n], c) for n, c in package_tables.items()),
         ]
     }
     out: dict[str, list[dict]] = {name: [] for name in rows}
@@ -116,12 +125,12 @@ def _clone_rows(conn, template_ids: list[str], start: int, count: int) -> list[t
             )
         for row in rows["member"][template]:
             out["member"].append({**row, "id": str(uuid.uuid4()), "table_id": new_id})
-        for name, col in PACKAGE_TABLES.items():
+        for name, col in package_tables.items():
             for row in rows[name][template]:
                 ids[row["id"]] = str(uuid.uuid4())
                 out[name].append({**row, "id": ids[row["id"]], col: new_id})
         clones.append((template, new_id, ids | {"name": f"bench-{i:05d}", "index": i, "modified": modified}))
-    for name in ("package", "member", *PACKAGE_TABLES):
+    for name in ("package", "member", *package_tables):
         if out[name]:
             conn.execute(tables[name].insert(), out[name])
     return clones
@@ -129,9 +138,12 @@ def _clone_rows(conn, template_ids: list[str], start: int, count: int) -> list[t
 
 def _index_clones(templates: dict[str, dict], clones: list[tuple[str, str, dict]]) -> None:
     """Index each clone as CKAN indexes a package_show dict (same ids as its rows)."""
+    from ckan import logic
     from ckan.lib import search
 
     indexer = search.index_for("package")
+    # CKAN 2.12's indexer takes the dict with its custom-schema twin (the same here).
+    both = hasattr(logic, "index_update_package_dicts")
     for template_id, new_id, ids in clones:
         pkg = copy.deepcopy(templates[template_id])
         pkg["id"] = new_id
@@ -141,7 +153,7 @@ def _index_clones(templates: dict[str, dict], clones: list[tuple[str, str, dict]
         for resource in pkg.get("resources", []):
             resource["id"] = ids.get(resource["id"], str(uuid.uuid4()))
             resource["package_id"] = new_id
-        indexer.index_package(pkg, defer_commit=True)
+        indexer.index_package(dict(pkg, with_custom_schema=pkg) if both else pkg, defer_commit=True)
     search.commit()
 
 

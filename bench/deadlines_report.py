@@ -180,11 +180,21 @@ def build(n: int) -> float:
     t0 = time.perf_counter()
     search.clear_all()  # this site id's documents only
     packages, extras, resources = generate(n, workdays.kyiv_today(), random.Random(5))
-    for table, rows in (
-        (model.package_table, packages),
-        (model.package_extra_table, extras),
-        (model.resource_table, resources),
-    ):
+    from ckanext.lutsk.model import ckan_compat
+
+    if ckan_compat.JSONB_EXTRAS:  # CKAN 2.12: the extras are the package row's JSONB column
+        by_package: dict[str, dict[str, str]] = {}
+        for e in extras:
+            by_package.setdefault(e["package_id"], {})[e["key"]] = e["value"]
+        packages = [{**p, "extras": by_package.get(p["id"], {})} for p in packages]
+        tables = ((model.package_table, packages), (model.resource_table, resources))
+    else:
+        tables = (
+            (model.package_table, packages),
+            (model.package_extra_table, extras),
+            (model.resource_table, resources),
+        )
+    for table, rows in tables:
         for i in range(0, len(rows), 2000):
             model.Session.execute(table.insert(), rows[i : i + 2000])
     model.Session.commit()
@@ -242,8 +252,16 @@ def index_in_parallel(pkg_dicts: list[dict], workers: int = 2) -> None:
         if pid == 0:
             code = 1
             try:
+                from ckan import logic
+
                 index = search.index_for(model.Package)
+                # CKAN 2.12's indexer takes the dict with its custom-schema twin, where the
+                # passport fields are top-level keys (scheming's show).
+                both = hasattr(logic, "index_update_package_dicts")
                 for pkg in pkg_dicts[w::workers]:
+                    if both:
+                        custom = {**pkg, **{e["key"]: e["value"] for e in pkg.get("extras", [])}}
+                        pkg = dict(pkg, with_custom_schema=custom)
                     index.update_dict(pkg, defer_commit=True)
                 code = 0
             except Exception:

@@ -34,6 +34,16 @@ def browser_login(app: Any, user: dict[str, Any]) -> dict[str, str]:
     return {"REMOTE_USER": user["name"]}
 
 
+def browser_logout(app: Any) -> None:
+    """Forget the session :func:`browser_login` gave the ``app`` test client (2.11 keeps
+    none: its logins are per request)."""
+    if hasattr(app, "set_session_user"):
+        from ckan.common import config
+
+        with app.client.session_transaction(base_url=config["ckan.site_url"]) as session:
+            session.clear()
+
+
 @contextlib.contextmanager
 def without_search_indexing() -> Iterator[None]:
     """Datasets created inside are not indexed (2.11: unload synchronous_search; 2.12 indexes

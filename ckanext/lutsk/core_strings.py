@@ -160,6 +160,21 @@ PUBLIC_STRINGS = (
     N_("Last access"),
     N_("Actions"),
     N_("Revoke"),
+    # CKAN 2.12's dataset form: back to a draft.
+    N_("Unpublish"),
+    # CKAN 2.12's new names of links and buttons (tags, facets, members).
+    N_("Search datasets with the tag: {name}"),
+    N_("Search datasets with the tag: {tag}"),
+    N_("Search datasets by {name}: {label}"),
+    N_("Remove applied filter: {value}"),
+    N_("Edit role"),
+    N_("Edit the role of the user within the organization"),
+    # CKAN 2.12's pager: «previous» and «next» are chevrons (lutsk-a11y.js names them).
+    N_("Previous page"),
+    N_("Next page"),
+    # CKAN 2.12's token list revokes the ticked tokens at once.
+    N_("Revoke tokens"),
+    N_("Are you sure you want to revoke these tokens?"),
     N_("Unauthorized to view API tokens."),
     N_("Unauthorized to create API tokens."),
     N_("Unauthorized to revoke API tokens."),

@@ -9,6 +9,8 @@
   nor run (``default-src 'none'; sandbox``), whatever its stored media type;
 * the content-negotiated answers of ckanext-dcat (``/``, ``/dataset/<id>``, ``/catalog``):
   ``Vary: Accept``, so that a shared cache never gives Turtle to a browser.
+
+And CKAN's CSRF exemptions kept to the request that makes them (:func:`scope_csrf_exemptions`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import posixpath
 import re
 from typing import Any
 
-from flask import request
+from flask import g, has_request_context, request
 
 from ckanext.lutsk import config
 from ckanext.lutsk.domain import web_safety
@@ -55,11 +57,54 @@ def _page_csp() -> str:
         return web_safety.page_csp()
 
 
+_EXEMPT_FLAG = "lutsk_csrf_exempt_request"
+
+
+def scope_csrf_exemptions(csrf: Any) -> bool:
+    """Make CKAN's per-request CSRF exemption per request again (CKAN 2.12.0).
+
+    CKAN exempts a request that is not session-authenticated (an API token, or anonymous)
+    from the CSRF check. CKAN 2.11 marks only that request (its ``exempt_this_request``);
+    CKAN 2.12.0 calls Flask-WTF's ``csrf.exempt(view)``, which exempts the view for every
+    later request of the process, so one anonymous POST to a form switches its CSRF
+    protection off for every logged-in user until the worker restarts.
+
+    Here ``exempt(view)`` called while a request is served marks that request only, and
+    ``protect`` lets that request through; an exemption declared outside a request (a
+    decorator at import time) stays for good, as Flask-WTF intends. A no-op where CKAN has
+    its own per-request exemption (2.11) or it is installed already. True when installed.
+    """
+    if hasattr(csrf, "exempt_this_request") or getattr(csrf, "lutsk_scoped_exemptions", False):
+        return False
+    exempt_for_good = csrf.exempt
+    protect = csrf.protect
+
+    def exempt(view: Any) -> Any:
+        if has_request_context() and isinstance(view, str):
+            setattr(g, _EXEMPT_FLAG, True)
+            return view
+        return exempt_for_good(view)
+
+    def protect_unless_exempt(*args: Any, **kwargs: Any) -> Any:
+        if has_request_context() and g.get(_EXEMPT_FLAG):
+            return None
+        return protect(*args, **kwargs)
+
+    csrf.exempt = exempt
+    csrf.protect = protect_unless_exempt
+    csrf.lutsk_scoped_exemptions = True
+    return True
+
+
 def register(app: Any) -> Any:
-    """Install the headers on CKAN's Flask app (IMiddleware.make_middleware)."""
+    """Install the headers on CKAN's Flask app (IMiddleware.make_middleware), and keep its
+    CSRF exemptions to their request."""
     if hasattr(app, "after_request"):
         app.after_request(add_headers)
+        csrf = getattr(app, "extensions", {}).get("csrf")
+        if csrf is not None:
+            scope_csrf_exemptions(csrf)
     return app
 
 
-__all__ = ["REFERRER_POLICY", "add_headers", "register"]
+__all__ = ["REFERRER_POLICY", "add_headers", "register", "scope_csrf_exemptions"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ckanext.lutsk.domain import identifiers
+from tests.browser import keywords
 from tests.browser.test_browser import browser  # noqa: F401 - the shared Chromium fixture
 from tests.unit.test_identifiers import TITLES
 
@@ -86,13 +87,9 @@ class Journey:
         else:
             self.page.click(selector)
 
-    def tag(self, selector: str, word: str) -> None:
+    def tag(self, word: str) -> None:
         """A keyword in the select2 widget: click, type, Enter (three inputs)."""
-        field = self.page.locator(selector)
-        field.click()
-        field.press_sequentially(word, delay=20)
-        self.page.wait_for_selector(".select2-result-label")
-        field.press("Enter")
+        keywords.add(self.page, word)
         self.inputs += 3
 
     def text(self, selector: str) -> str:
@@ -160,7 +157,7 @@ def _publish_a_dataset_from_scratch(browser, base: str, width: int, name: str, t
     assert page.input_value("#field-name") == NAME, "the identifier by the official transliteration"
     j.fill("#field-notes", "Кількість відвідувачів бібліотек, музеїв і театрів громади за місяць.")
     j.fill("#field-purpose_of_collecting_information", "Постанова КМУ № 835")
-    j.tag("#s2id_field-tag_string input.select2-input", "культура")
+    j.tag("культура")
     j.select("#field-update_frequency", "once a month")
     j.fill("#field-data_changed", changed.isoformat())
     j.fill("#field-maintainer", "Ірина Мельник")

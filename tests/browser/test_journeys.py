@@ -28,13 +28,16 @@ pytestmark = [pytest.mark.browser]
 
 @pytest.fixture(scope="module")
 def demo_portal(fresh_portal):
-    """The demo data in a fresh database and index, loaded as ``bin/dev portal`` does."""
+    """The demo data in a fresh database and index, loaded as ``bin/dev portal`` does
+    (``ckan lutsk demo load``: the data, then the stored oversight figures)."""
     from ckan.tests.helpers import _get_test_app
 
     from ckanext.lutsk import demo
+    from ckanext.lutsk.oversight import stored
 
     with _get_test_app().flask_app.test_request_context():
         demo.load()
+        stored.refresh()
 
 
 @pytest.fixture(scope="module")

@@ -79,6 +79,21 @@ def _scroll_width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
 
+def _overflowing(page) -> list[str]:
+    """The innermost elements that reach past the right edge of the screen (for the message)."""
+    return page.evaluate(
+        """() => {
+          const edge = document.documentElement.clientWidth + 0.5;
+          const wide = [...document.querySelectorAll("body *")].filter(
+            (e) => e.getBoundingClientRect().right > edge);
+          return wide.filter((e) => !wide.some((o) => o !== e && e.contains(o))).slice(0, 6).map(
+            (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+              + (typeof e.className === "string" && e.className.trim()
+                 ? "." + e.className.trim().split(/\\s+/).join(".") : ""));
+        }"""
+    )
+
+
 def test_no_sideways_scrolling_on_a_phone(chromium, portal_server, demo_portal):  # noqa: F811
     j = Journey(chromium, portal_server.url, "a11y-phone", width=390, height=844)
     page = j.page
@@ -91,7 +106,8 @@ def test_no_sideways_scrolling_on_a_phone(chromium, portal_server, demo_portal):
     ):
         j.go(path)
         j.shot(path.strip("/").replace("/", "-") or "home")
-        assert _scroll_width(page) <= 390, f"{path}: the page is {_scroll_width(page)} px wide"
+        width = _scroll_width(page)
+        assert width <= 390, f"{path}: the page is {width} px wide: {_overflowing(page)}"
     j.close()
 
 

@@ -15,6 +15,7 @@ from ckan.tests.helpers import call_action
 from ckanext.lutsk import helpers
 from ckanext.lutsk.deadlines import status
 from ckanext.lutsk.domain import workdays
+from tests import ckan_compat
 from tests.lutsk_factories import body_org, passport
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -161,7 +162,7 @@ class TestNotPublishedAndPublish:
 
     def test_private_dataset_page_says_not_published_and_offers_publish(self, app, editor):
         pkg = self._private(editor, data_changed=_days_ago(3))
-        env = {"REMOTE_USER": editor["user"]["name"]}
+        env = ckan_compat.browser_login(app, editor["user"])
         page = app.get(f"/dataset/{pkg['name']}", extra_environ=env).body
         assert "Не оприлюднено" in page
         assert "Вчасно" not in page, "the deadline badge belongs to published datasets"
@@ -171,7 +172,7 @@ class TestNotPublishedAndPublish:
 
     def test_publish_in_one_step(self, app, editor):
         pkg = self._private(editor, data_changed=_days_ago(3))
-        env = {"REMOTE_USER": editor["user"]["name"]}
+        env = ckan_compat.browser_login(app, editor["user"])
         resp = app.post(f"/dataset/{pkg['name']}/make-public", extra_environ=env, follow_redirects=False)
         assert resp.status_code == 302
         assert resp.headers["Location"].endswith(f"/dataset/{pkg['name']}")
@@ -186,7 +187,7 @@ class TestNotPublishedAndPublish:
         data = passport(owner_org=editor["org"]["id"], state="draft", private=True)
         data.pop("resources")
         pkg = _as(editor, "package_create", **data)
-        env = {"REMOTE_USER": editor["user"]["name"]}
+        env = ckan_compat.browser_login(app, editor["user"])
         resp = app.post(f"/dataset/{pkg['name']}/make-public", extra_environ=env, follow_redirects=False)
         assert resp.status_code == 302
         assert resp.headers["Location"].endswith(f"/dataset/{pkg['name']}/resource/new")
@@ -195,15 +196,17 @@ class TestNotPublishedAndPublish:
     def test_others_cannot_publish(self, app, editor):
         pkg = self._private(editor)
         other = factories.User()
-        resp = app.post(f"/dataset/{pkg['name']}/make-public", extra_environ={"REMOTE_USER": other["name"]})
+        as_other = ckan_compat.browser_login(app, other)
+        resp = app.post(f"/dataset/{pkg['name']}/make-public", extra_environ=as_other)
         assert resp.status_code in (403, 404)
+        ckan_compat.browser_logout(app)
         assert app.post(f"/dataset/{pkg['name']}/make-public").status_code in (403, 404)
         assert call_action("package_show", id=pkg["id"])["private"] is True
 
     @pytest.mark.ckan_config("WTF_CSRF_ENABLED", True)
     def test_refused_without_the_csrf_token(self, app, editor):
         pkg = self._private(editor)
-        env = {"REMOTE_USER": editor["user"]["name"]}
+        env = ckan_compat.browser_login(app, editor["user"])
         resp = app.post(f"/dataset/{pkg['name']}/make-public", data={}, extra_environ=env, status=400)
         assert "CSRF" in resp.body
         assert call_action("package_show", id=pkg["id"])["private"] is True
@@ -274,6 +277,8 @@ class TestDataUpdatedOnlyOnData:
         assert self._updated(pkg_id).startswith("2024-02-01"), "a resource rename"
         _as(editor, "package_update", **call_action("package_show", id=pkg_id))
         assert self._updated(pkg_id).startswith("2024-02-01"), "package_update with package_show's dict"
+        _as(editor, "resource_delete", id=res_id)
+        assert self._updated(pkg_id).startswith("2024-02-01"), "a file removed (the link stays): no new data"
 
     def test_a_new_file_moves_it(self, app, editor, uploaded):
         pkg_id, res_id = uploaded
@@ -353,13 +358,14 @@ def test_late_since_a_day_off_names_the_deadline_not_zero_days():
 def test_after_login_an_editor_lands_on_the_body_deadlines(app, editor):
     """ckan.auth.route_after_login: not an empty «Мої набори даних»."""
     assert tk.config.get("ckan.auth.route_after_login") == "lutsk_deadlines.start"
-    env = {"REMOTE_USER": editor["user"]["name"]}
+    env = ckan_compat.browser_login(app, editor["user"])
     resp = app.get("/user/me", extra_environ=env, follow_redirects=False)
     assert resp.headers["Location"].endswith("/lutsk/start")
     resp = app.get("/lutsk/start", extra_environ=env, follow_redirects=False)
     assert resp.headers["Location"].endswith("/organization/finance-budget/deadlines")
     outsider = factories.User()
-    resp = app.get("/lutsk/start", extra_environ={"REMOTE_USER": outsider["name"]}, follow_redirects=False)
+    as_outsider = ckan_compat.browser_login(app, outsider)
+    resp = app.get("/lutsk/start", extra_environ=as_outsider, follow_redirects=False)
     assert resp.headers["Location"].endswith("/dashboard/datasets")
 
 
@@ -387,6 +393,23 @@ def test_behind_list_says_publishing_is_off_rather_than_missing(app, editor):
         role="editor",
     )
     _as(editor, "package_create", **passport(owner_org=editor["org"]["id"]))
-    page = app.get("/lutsk/datagovua/behind", extra_environ={"REMOTE_USER": ict["name"]}).body
+    page = app.get("/lutsk/datagovua/behind", extra_environ=ckan_compat.browser_login(app, ict)).body
     assert "Оприлюднення на data.gov.ua на цьому порталі не налаштовано" in page
     assert "Відсутній на data.gov.ua" not in page
+
+
+def test_enter_in_the_edit_form_saves_and_never_unpublishes(app, editor):
+    """A form's default button (Enter in any field) is its first submit button: «Update»,
+    never CKAN 2.12's «Unpublish» (which puts the dataset back to a draft)."""
+    import re
+
+    pkg = _as(editor, "package_create", **passport(owner_org=editor["org"]["id"]))
+    session = ckan_compat.browser_login(app, editor["user"])
+    page = app.get(f"/dataset/edit/{pkg['name']}", extra_environ=session).body
+    form = page[page.index('id="dataset-edit"') :]
+    buttons = re.findall(r"<button[^>]*>", form[: form.index("</form>")])
+    submits = [b for b in buttons if 'type="submit"' in b]
+    assert 'name="save"' in submits[0] and "value=" not in submits[0], submits
+    if ckan_compat.CKAN_2_12:
+        assert any('value="go-metadata-unpublish"' in b for b in submits[1:]), "still offered, after «Update»"
+        assert "Зняти з оприлюднення" in form

@@ -6,6 +6,12 @@
   var label = meta ? meta.getAttribute("content") : "Remove";
   var dragMeta = document.querySelector('meta[name="lutsk-drag-label"]');
   var dragLabel = dragMeta ? dragMeta.getAttribute("content") : "Drag to reorder";
+  function metaText(name, fallback) {
+    var m = document.querySelector('meta[name="' + name + '"]');
+    return m ? m.getAttribute("content") : fallback;
+  }
+  var previousLabel = metaText("lutsk-previous-label", "Previous page");
+  var nextLabel = metaText("lutsk-next-label", "Next page");
 
   function name(root) {
     var links = root.querySelectorAll(".select2-search-choice-close:not([aria-label])");
@@ -25,6 +31,19 @@
       if (text && text.textContent.trim()) {
         boxes[j].setAttribute("aria-label", text.textContent.replace(/\s+/g, " ").trim());
       }
+    }
+    // CKAN 2.12's pager draws «previous» and «next» as links with only a chevron icon.
+    var pages = root.querySelectorAll(".pagination a.page-link:not([aria-label])");
+    for (var p = 0; p < pages.length; p++) {
+      if (pages[p].textContent.trim()) { continue; }
+      if (pages[p].querySelector(".fa-chevron-left")) { pages[p].setAttribute("aria-label", previousLabel); }
+      if (pages[p].querySelector(".fa-chevron-right")) { pages[p].setAttribute("aria-label", nextLabel); }
+    }
+    // An icon named by aria-label (ckanext-harvest's source form) is an image: ARIA allows
+    // a name on an element with a role, not on a bare <i>.
+    var icons = root.querySelectorAll("i[aria-label]:not([role]), span.fa[aria-label]:not([role])");
+    for (var q = 0; q < icons.length; q++) {
+      icons[q].setAttribute("role", "img");
     }
     // The drag handles of CKAN's resource reordering are links with only an icon.
     var handles = root.querySelectorAll("a.handle:not([aria-label])");

@@ -18,3 +18,21 @@
     if (focus) { focus.focus(); }
   });
 })();
+/* CKAN 2.12's API token list: its inline handlers (onchange on each token's tick box,
+   hx-on on the form) are blocked by the Content-Security-Policy, so «Revoke tokens»
+   stayed disabled. The same from here: the button is enabled while a token is ticked,
+   and disabled again once the revocation request is answered. */
+(function () {
+  "use strict";
+  function sync() {
+    var button = document.getElementById("revoke-tokens-button");
+    if (button) {
+      button.disabled = !document.querySelector("input[name=token]:checked");
+    }
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.name === "token") { sync(); }
+  });
+  document.addEventListener("htmx:afterRequest", function () { sync(); });
+  document.addEventListener("htmx:afterSettle", function () { sync(); });
+})();

@@ -390,25 +390,40 @@ def _resource_url(url: Any, url_type: Any) -> str:
     return url.rsplit("/", 1)[-1] if url_type == "upload" else url.strip()
 
 
-def _resource_signature(resources) -> list[tuple]:
+def _resource_signature(resource) -> tuple:
     """What counts as a data update: a new or changed link, a new uploaded file or new
     content (CKAN stamps ``last_modified`` on each upload), not the metadata."""
-    return sorted(
-        (
-            _resource_url(r.get("url"), r.get("url_type")),
-            r.get("url_type") or "",
-            _normal_iso(r.get("last_modified")),
-        )
-        for r in resources
+    return (
+        _resource_url(resource.get("url"), resource.get("url_type")),
+        resource.get("url_type") or "",
+        _normal_iso(resource.get("last_modified")),
     )
 
 
 def _flat_resources(data) -> list[dict]:
     rows: dict[int, dict] = {}
     for k, v in data.items():
-        if len(k) == 3 and k[0] == "resources" and k[2] in ("url", "url_type", "last_modified"):
+        if len(k) == 3 and k[0] == "resources" and k[2] in ("id", "url", "url_type", "last_modified"):
             rows.setdefault(k[1], {})[k[2]] = v
     return list(rows.values())
+
+
+def _new_data(sent: list[dict], stored: list[dict]) -> bool:
+    """Whether a resource of the save brings new data: one that is not stored yet, or whose
+    link or file differs from the stored one of the same id (without an id: from every
+    stored one). Only the resources in the save count: CKAN 2.12 validates just the
+    resources that changed and copies the others, and removing one brings no new data."""
+    by_id = {r.get("id"): _resource_signature(r) for r in stored}
+    known = set(by_id.values())
+    for resource in sent:
+        signature = _resource_signature(resource)
+        rid = resource.get("id")
+        if isinstance(rid, str) and rid in by_id:
+            if by_id[rid] != signature:
+                return True
+        elif signature not in known:
+            return True
+    return False
 
 
 def _stored_extras(data) -> dict[str, str]:
@@ -461,15 +476,11 @@ def lutsk_data_updated(key, data, errors, context):
     sent = data.get(key)
     if not _empty(sent) and _normal_iso(sent) != _normal_iso(stored):
         return
-    new_sig = _resource_signature(_flat_resources(data))
-    old_sig = (
-        _resource_signature(
-            [{"url": r.url, "url_type": r.url_type, "last_modified": r.last_modified} for r in pkg.resources]
-        )
-        if pkg
-        else []
-    )
-    if new_sig and new_sig != old_sig:
+    stored_resources = [
+        {"id": r.id, "url": r.url, "url_type": r.url_type, "last_modified": r.last_modified}
+        for r in (pkg.resources if pkg else [])
+    ]
+    if _new_data(_flat_resources(data), stored_resources):
         data[key] = _now()
     elif stored:
         data[key] = stored
