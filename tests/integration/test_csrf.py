@@ -10,11 +10,10 @@ the worker restarts. security.scope_csrf_exemptions keeps such an exemption to i
 from __future__ import annotations
 
 import pytest
-from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from tests import ckan_compat
-from tests.lutsk_factories import body_org, passport
+from tests.lutsk_factories import body_org, passport, staff
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -22,15 +21,7 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 @pytest.fixture
 def editor():
     org = body_org("finance-budget")
-    user = factories.UserWithToken()
-    call_action(
-        "organization_member_create",
-        context={"ignore_auth": True},
-        id=org["id"],
-        username=user["name"],
-        role="editor",
-    )
-    return {"user": user, "org": org}
+    return {"user": staff(editor=(org, "editor"))["editor"], "org": org}
 
 
 def _private(editor) -> dict:

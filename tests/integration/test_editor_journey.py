@@ -16,7 +16,7 @@ from ckanext.lutsk import helpers
 from ckanext.lutsk.deadlines import status
 from ckanext.lutsk.domain import workdays
 from tests import ckan_compat
-from tests.lutsk_factories import body_org, passport
+from tests.lutsk_factories import body_org, passport, staff
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -24,15 +24,7 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 @pytest.fixture
 def editor():
     org = body_org("finance-budget")
-    user = factories.UserWithToken()
-    call_action(
-        "organization_member_create",
-        context={"ignore_auth": True},
-        id=org["id"],
-        username=user["name"],
-        role="editor",
-    )
-    return {"user": user, "org": org}
+    return {"user": staff(editor=(org, "editor"))["editor"], "org": org}
 
 
 def _days_ago(n: int) -> str:
