@@ -26,6 +26,19 @@ die() { echo "solr: $*" >&2; exit 1; }
 say() { echo "solr: $*"; }
 
 ping_core() { curl -sf -m 2 "$base/$1/admin/ping" >/dev/null 2>&1; }
+# A core of a shared Solr whose folder is gone (made by a checkout since deleted) still
+# answers pings but fails every update (NoSuchFileException on its tlog): unload it, so it
+# is made again in this checkout.
+drop_orphan_core() {
+    local dir
+    dir=$(curl -sf -m 5 "$base/admin/cores?action=STATUS&core=$1&wt=json" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"].get(sys.argv[1], {}).get("instanceDir", ""))' "$1" \
+        2>/dev/null) || return 0
+    if [ -n "$dir" ] && [ ! -d "$dir" ]; then
+        say "core $1 lost its folder ($dir): unloading it to make it again"
+        curl -sf -m 30 "$base/admin/cores?action=UNLOAD&core=$1" >/dev/null || die "could not unload core $1"
+    fi
+}
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; }
 running_pid() {
     [ -f "$pidfile" ] || return 1
@@ -89,9 +102,10 @@ start() {
     ensure_classpath
     ensure_home
     if running_pid >/dev/null; then
+        local c; for c in $cores; do drop_orphan_core "$c"; done
         if all_cores_up; then say "already running on $base"; return; fi
         # Running but a core is new: create it in place rather than restart.
-        local c; for c in $cores; do
+        for c in $cores; do
             ping_core "$c" && continue
             # CoreAdmin writes core.properties itself and refuses a dir that has one.
             rm -f "$home/$c/core.properties"
@@ -104,6 +118,7 @@ start() {
     if curl -sf -m 5 "$base/admin/cores?action=STATUS" >/dev/null 2>&1; then
         # A Solr started from another checkout: reuse it, adding our missing cores.
         local c; for c in $cores; do
+            drop_orphan_core "$c"
             ping_core "$c" && continue
             rm -f "$home/$c/core.properties"
             curl -sf -m 30 "$base/admin/cores?action=CREATE&name=$c&instanceDir=$home/$c" >/dev/null \
