@@ -508,16 +508,7 @@ def overdue_page(
     else:
         result = cut("+" + query, SOLR_SORTS[sort], offset, limit)
         docs, count = result["results"], result["count"]
-    texts = _Texts(frequencies)
-    rows = [
-        make_row(
-            doc, as_of, frequencies=frequencies, calendar=calendar, due_soon_days=due_soon_days, texts=texts
-        )
-        for doc in docs
-    ]
-    for row in rows:
-        if row["id"] in national:
-            apply_national(row, *national[row["id"]], as_of=as_of, calendar=calendar, texts=texts)
+    rows = _rows_of(docs, as_of, frequencies, calendar, due_soon_days, national)
     return {
         "as_of": as_of.isoformat(),
         "due_soon_days": due_soon_days,
