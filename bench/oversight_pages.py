@@ -101,16 +101,9 @@ def prepare(n: int, rebuild: bool) -> tuple[Path, float | None]:
 
 
 def _child(kind: str, ini: Path, wdir: Path, *args: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(ini), str(wdir), *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode:
-        raise SystemExit(f"bench child {kind} failed:\n{out.stderr[-4000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    from schema_and_registry import run_child
+
+    return run_child(__file__, kind, ini, str(wdir), *args)
 
 
 # --------------------------------------------------------------------------- children
